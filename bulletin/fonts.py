@@ -1,0 +1,108 @@
+"""Fonts: the faces of each role's fallback chain, their coverage and advance widths."""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from bulletin.layout import FREE_FACES, ROLE_NAMES
+
+FONTS_DIR = Path(os.environ.get("BULLETIN_FONTS", Path(__file__).resolve().parent.parent / "fonts"))
+IGNORED = frozenset("\n\r\t\u200b\u00ad")  # never drawn as glyphs
+
+
+class FontError(Exception):
+    """A free font is missing: the set-up was not run."""
+
+
+@dataclass(frozen=True)
+class Face:
+    """One font face of a chain, found on this machine or not."""
+
+    family: str
+    path: Path | None
+    free: bool
+
+    @property
+    def label(self) -> str:
+        return self.family if self.path else f"{self.family} (not installed)"
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """What line breaking needs of a face: its characters and their advances."""
+
+    advances: dict[int, float]  # code point -> advance in em
+
+    def covers(self, char: str) -> bool:
+        return ord(char) in self.advances
+
+
+@functools.cache
+def metrics(path: Path) -> Metrics:
+    """Read a face's character map and advances once per process."""
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        units = font["head"].unitsPerEm
+        widths = font["hmtx"].metrics
+        advances = {code: widths[glyph][0] / units for code, glyph in font.getBestCmap().items()}
+    return Metrics(advances)
+
+
+@functools.cache
+def find_face(family: str) -> Face:
+    """A free face from fonts/, or an office face installed on this machine (via fontconfig)."""
+    if family in FREE_FACES:
+        path = FONTS_DIR / FREE_FACES[family].file
+        if not path.is_file():
+            raise FontError(f"font file {path} is missing: run the set-up (./run build) to install the free fonts")
+        return Face(family, path, free=True)
+    return Face(family, _installed(family), free=False)
+
+
+def _installed(family: str) -> Path | None:
+    """The file of an installed font family, by exact family name."""
+    try:
+        found = subprocess.run(["fc-list", "-f", "%{file}\n", f":family={family}"],
+                               capture_output=True, text=True, check=False, timeout=30).stdout.split("\n")
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    files = sorted(f for f in found if f)
+    return Path(files[0]) if files else None
+
+
+class Chain:
+    """A role's fallback chain of faces: the first that has a character sets it."""
+
+    def __init__(self, role: str, families: Iterable[str]) -> None:
+        self.role = role
+        self.faces = tuple(find_face(family) for family in dict.fromkeys(families))
+        self.installed = tuple(face for face in self.faces if face.path)
+
+    def face_for(self, char: str) -> Face | None:
+        """The face that draws `char`, or None when no face of the chain has it."""
+        for face in self.installed:
+            assert face.path
+            if metrics(face.path).covers(char):
+                return face
+        return None
+
+    def advance(self, char: str) -> float:
+        """The advance of `char` in em (1 for what the chain cannot draw: coverage is checked first)."""
+        face = self.face_for(char)
+        return metrics(face.path).advances[ord(char)] if face and face.path else 1.0
+
+    def missing(self, text: str) -> list[tuple[int, str]]:
+        """The characters of `text` (with their offsets) that no face of the chain can draw."""
+        return [(i, c) for i, c in enumerate(text) if c not in IGNORED and self.face_for(c) is None]
+
+    def describe_missing(self, char: str) -> str:
+        """The error message for a character this chain cannot print."""
+        tried = ", ".join(face.label for face in self.faces)
+        return (f"character '{char}' (U+{ord(char):04X}) is in no font of the {ROLE_NAMES[self.role]} role "
+                f"(tried: {tried})")

@@ -1,0 +1,57 @@
+"""The HTML stage: the typeset issue through the Jinja templates, for WeasyPrint (and the preview)."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import jinja2
+
+from bulletin import layout
+from bulletin.model import Issue
+from bulletin.typeset import Typesetter, set_issue
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+RED = "device-cmyk({} {} {} {})".format(*layout.RED_CMYK)
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The one Jinja environment: strict, autoescaped, templates from templates/."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=jinja2.select_autoescape(["html", "html.j2"]),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.globals["pt"] = lambda value: f"{value:.4f}".rstrip("0").rstrip(".") + "pt"
+    return env
+
+
+def css_family(family: str) -> str:
+    """The @font-face name of a face, as a CSS string: its family name, prefixed so that no system
+    font answers to it, escaped so that a name from the publication file stays a name."""
+    escaped = "".join(c if c.isalnum() or c in " _-" else f"\\{ord(c):x} " for c in family)
+    return f'"bulletin {escaped}"'
+
+
+
+def render_html(issue: Issue, typesetter: Typesetter | None = None) -> str:
+    """The issue as one HTML document with its stylesheet inlined."""
+    typesetter = typesetter or Typesetter(issue)
+    env = environment()
+    chains = typesetter.chains
+    faces = {face.family: face for chain in chains.values() for face in chain.installed}
+    roles = {
+        role: ", ".join(css_family(face.family) for face in chain.installed)
+        for role, chain in chains.items()
+    }
+    css = env.get_template("issue.css.j2").render(
+        L=layout,
+        faces=[{"css": css_family(family), "url": f"font:{family}"} for family in faces],
+        roles=roles,
+        red=RED,
+        indent=f"{layout.INDENT_CHARS * layout.char_pitch_pt():.4f}pt",
+        page_number_gap=f"{layout.PAGE_NUMBER_GAP_MM}mm",
+    )
+    return env.get_template("issue.html.j2").render(css=css, **set_issue(issue, typesetter))

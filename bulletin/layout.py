@@ -1,0 +1,115 @@
+"""The layout numbers of the bulletin: one source for the PDF and the DOCX (GB/T 9704-2012, LAYOUT.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PT_PER_MM = 72 / 25.4
+
+# Page and type area [GB/T 9704 5.2]: A4, type area 156 × 225 mm.
+PAGE_WIDTH_MM = 210.0
+PAGE_HEIGHT_MM = 297.0
+MARGIN_TOP_MM = 37.0
+MARGIN_LEFT_MM = 28.0  # the binding side
+TYPE_WIDTH_MM = 156.0
+TYPE_HEIGHT_MM = 225.0
+MARGIN_RIGHT_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - TYPE_WIDTH_MM
+MARGIN_BOTTOM_MM = PAGE_HEIGHT_MM - MARGIN_TOP_MM - TYPE_HEIGHT_MM
+
+# The grid: 22 lines of 28 characters. Word stores the pitch in twentieths of a point (579).
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+LINE_PITCH_TWIPS = 579
+LINE_PITCH_PT = LINE_PITCH_TWIPS / 20
+
+# Type sizes (字号) in points.
+SIZE_CHUHAO = 42.0
+SIZE_ERHAO = 22.0
+SIZE_SANHAO = 16.0
+SIZE_SIHAO = 14.0
+
+BODY_SIZE_PT = SIZE_SANHAO
+TITLE_SIZE_PT = SIZE_ERHAO
+KIND_SIZE_PT = 24.0
+MASTHEAD_MAX_SIZE_PT = 60.0
+MASTHEAD_MIN_SIZE_PT = SIZE_CHUHAO
+COLOPHON_SIZE_PT = SIZE_SIHAO
+PAGE_NUMBER_SIZE_PT = SIZE_SIHAO
+PAGE_NUMBER_GAP_MM = 7.0  # from the bottom of the type area to the page number
+
+INDENT_CHARS = 2  # first-line indent of paragraphs and headings
+COLOPHON_INDENT_CHARS = 1  # 送： indented one character each side
+
+# The red of the masthead and its rule: CMYK 0/80/80/0.
+RED_CMYK = (0.0, 0.8, 0.8, 0.0)
+RED_RGB_HEX = "E63333"  # the same red for formats without CMYK (DOCX)
+MASTHEAD_RULE_PT = 1.25
+MASTHEAD_RULE_GAP_MM = 4.0
+COLOPHON_OUTER_RULE_MM = 0.35
+COLOPHON_INNER_RULE_MM = 0.25
+
+# Squeezing a line to push one character in, before pushing one out (W3C clreq): the most a
+# gap between two characters may shrink below the natural spacing, as a fraction of the type size.
+MAX_SQUEEZE_EM = 0.06
+
+
+def type_width_pt() -> float:
+    """The width of the type area in points."""
+    return TYPE_WIDTH_MM * PT_PER_MM
+
+
+def grid_spacing_pt(size_pt: float = BODY_SIZE_PT, chars: int = CHARS_PER_LINE) -> float:
+    """The letter-spacing that sets `chars` full-width characters exactly across the type area."""
+    return (type_width_pt() - chars * size_pt) / (chars - 1)
+
+
+def char_pitch_pt() -> float:
+    """The advance of one body character on the grid (156 mm / 28)."""
+    return type_width_pt() / CHARS_PER_LINE
+
+
+@dataclass(frozen=True)
+class FreeFace:
+    """A free font that the set-up installs into fonts/."""
+
+    family: str
+    """The family name the renderers use for it."""
+    file: str
+    """Its file name in fonts/."""
+
+
+# The free faces, by the name the roles below use. fonts/README.md records where each comes from and its licence.
+FREE_FACES: dict[str, FreeFace] = {
+    face.family: face
+    for face in (
+        FreeFace("FandolFang", "FandolFang-Regular.otf"),
+        FreeFace("FandolKai", "FandolKai-Regular.otf"),
+        FreeFace("FandolHei", "FandolHei-Regular.otf"),
+        FreeFace("FandolSong", "FandolSong-Regular.otf"),
+        FreeFace("Noto Serif CJK SC", "NotoSerifCJKsc-Regular.otf"),
+        FreeFace("Noto Serif CJK SC Bold", "NotoSerifCJKsc-Bold.otf"),
+        FreeFace("Noto Sans CJK SC", "NotoSansCJKsc-Regular.otf"),
+        FreeFace("LXGW WenKai", "LXGWWenKai-Regular.ttf"),
+    )
+}
+
+# Font roles (GB/T 9704 names styles, not files): each is a fallback chain of free faces. The
+# publication file may put an office's own faces (方正小标宋简体, 仿宋_GB2312 …) in front of a chain.
+ROLES: dict[str, tuple[str, ...]] = {
+    "xiaobiaosong": ("Noto Serif CJK SC Bold",),  # 小标宋: masthead, titles
+    "fangsong": ("FandolFang", "Noto Serif CJK SC"),  # 仿宋: body, colophon
+    "kaiti": ("LXGW WenKai", "FandolKai", "Noto Serif CJK SC"),  # 楷体: （一）, bylines, kickers
+    "heiti": ("Noto Sans CJK SC", "FandolHei"),  # 黑体: 一、 headings, 目录
+    "songti": ("Noto Serif CJK SC", "FandolSong"),  # 宋体: page numbers
+    "bold": ("Noto Serif CJK SC Bold",),  # run-in leads: a real bold face (no faux bold in WeasyPrint)
+}
+
+# What each role is called in Chinese, for messages and the README.
+ROLE_NAMES: dict[str, str] = {
+    "xiaobiaosong": "小标宋",
+    "fangsong": "仿宋",
+    "kaiti": "楷体",
+    "heiti": "黑体",
+    "songti": "宋体",
+    "bold": "粗体",
+}

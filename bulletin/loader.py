@@ -1,0 +1,321 @@
+"""Loading: issue YAML (over the publication file) into the typed model, with every error located."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from bulletin.errors import BulletinError, Problem, field_path
+from bulletin.model import BLOCK_TAGS, STANDING_KEYS, Issue, Publication
+
+PUBLICATION_FILE = "publication.yaml"
+MAX_NODES = 100_000  # YAML aliases can multiply a small file into a huge tree ("billion laughs")
+
+FieldPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where a value and its key stand in a YAML file (0-based, as PyYAML counts)."""
+
+    file: str
+    line: int
+    column: int
+    key_line: int
+    key_column: int
+    block: bool  # a literal or folded block scalar: its text starts on the next line
+
+
+@dataclass
+class SourceMap:
+    """Field paths of the loaded data, mapped to where they were written."""
+
+    spots: dict[FieldPath, Spot] = field(default_factory=dict)
+    texts: dict[FieldPath, str] = field(default_factory=dict)
+    lines: dict[str, list[str]] = field(default_factory=dict)
+
+    def locate(self, path: FieldPath, offset: int | None = None, *, key: bool = False) -> tuple[str, int, int]:
+        """File, 1-based line and column of a field (its key, or character `offset` of its text)."""
+        while path and path not in self.spots:
+            path, key = path[:-1], False
+        spot = self.spots[path]
+        if key:
+            return spot.file, spot.key_line + 1, spot.key_column + 1
+        if offset is None or not spot.block:
+            return spot.file, spot.line + 1, spot.column + 1
+        text = self.texts[path]
+        line = spot.line + 1 + text.count("\n", 0, offset)
+        column = offset - (text.rfind("\n", 0, offset) + 1)
+        source_line = self.lines[spot.file][line] if line < len(self.lines[spot.file]) else ""
+        return spot.file, line + 1, len(source_line) - len(source_line.lstrip(" ")) + column + 1
+
+    def problem(self, path: FieldPath, message: str, offset: int | None = None, *, key: bool = False) -> Problem:
+        """A problem located at a field."""
+        return Problem(*self.locate(path, offset, key=key), field_path(path), message)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated issue and where each of its fields came from."""
+
+    issue: Issue
+    sources: SourceMap
+    path: Path
+
+
+def load(path: Path) -> Loaded:
+    """Read an issue file and the publication file above it into one validated Issue."""
+    sources = SourceMap()
+    problems: list[Problem] = []
+    data = _read(path, sources, problems)
+    publication = find_publication(path)
+    if publication is not None:
+        standing = _read(publication, sources, problems)
+        if isinstance(standing, dict):
+            for key in standing.keys() - STANDING_KEYS:
+                problems.append(sources.problem((key,), _unknown(key, STANDING_KEYS), key=True))
+            problems += _validate(Publication, standing, sources)
+            if isinstance(data, dict):
+                data = {**{k: v for k, v in standing.items() if k in STANDING_KEYS}, **data}
+    if problems:
+        raise BulletinError(problems)
+    if isinstance(data, dict):
+        _resolve_assets(data, path.parent, sources, problems)
+    problems += _validate(Issue, data, sources)
+    if problems:
+        raise BulletinError(problems)
+    return Loaded(Issue.model_validate(data), sources, path)
+
+
+def find_publication(path: Path) -> Path | None:
+    """The publication file in the issue's folder or the nearest folder above it."""
+    for folder in path.resolve().parents:
+        if (folder / PUBLICATION_FILE).is_file():
+            return folder / PUBLICATION_FILE
+    return None
+
+
+def display_path(path: Path) -> str:
+    """A path as an editor typed it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _read(path: Path, sources: SourceMap, problems: list[Problem]) -> Any:
+    """Parse one YAML file into plain data, recording the spot of every value."""
+    name = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.append(Problem(name, 0, 0, "", f"cannot read the file: {error.strerror}"))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.append(Problem(name, line, 1, "", "the file is not UTF-8 text (saved as GBK? save it as UTF-8)"))
+        return None
+    sources.lines[name] = text.splitlines()
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problems.append(Problem(name, *where, "", f"YAML syntax: {error.problem or error.context}"))
+        return None
+    except yaml.YAMLError as error:
+        problems.append(Problem(name, 0, 0, "", f"YAML syntax: {error}"))
+        return None
+    if node is None:
+        problems.append(Problem(name, 1, 1, "", "the file is empty"))
+        return None
+    walker = _Walker(name, sources, problems)
+    return walker.value(node, (), node)
+
+
+class _Walker:
+    """Turns a composed YAML node tree into plain data, recording spots and catching abuse."""
+
+    def __init__(self, file: str, sources: SourceMap, problems: list[Problem]) -> None:
+        self.file, self.sources, self.problems = file, sources, problems
+        self.constructor = yaml.SafeLoader("")
+        self.count = 0
+
+    def value(self, node: yaml.Node, path: FieldPath, key_node: yaml.Node) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            if self.count == MAX_NODES + 1:
+                self.problems.append(self._problem(node, path, "the document is too large (aliases that expand "
+                                                              f"past {MAX_NODES} values?)"))
+            return None
+        block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
+        self.sources.spots[path] = Spot(self.file, node.start_mark.line, node.start_mark.column,
+                                        key_node.start_mark.line, key_node.start_mark.column, block)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(item, (*path, i), item) for i, item in enumerate(node.value)]
+        value = self.constructor.construct_object(node, deep=True)
+        if isinstance(value, str):
+            self.sources.texts[path] = value
+        return value
+
+    def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problems.append(self._problem(key_node, path, "merge keys (<<) are not supported"))
+                continue
+            key = self.constructor.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int) or isinstance(key, bool):
+                self.problems.append(self._problem(key_node, path, f"a key must be text, got {describe(key)}"))
+                continue
+            key = str(key)
+            if key in result:
+                self.problems.append(self._problem(key_node, (*path, key), "duplicate key"))
+            result[key] = self.value(value_node, (*path, key), key_node)
+        return result
+
+    def _problem(self, node: yaml.Node, path: FieldPath, message: str) -> Problem:
+        mark = node.start_mark
+        return Problem(self.file, mark.line + 1, mark.column + 1, field_path(path), message)
+
+
+def _resolve_assets(data: dict[str, Any], folder: Path, sources: SourceMap, problems: list[Problem]) -> None:
+    """Photo paths are relative to the issue file: make them absolute and check that they exist."""
+    articles = data.get("articles")
+    for i, article in enumerate(articles if isinstance(articles, list) else []):
+        body = article.get("body") if isinstance(article, dict) else None
+        for j, block in enumerate(body if isinstance(body, list) else []):
+            if isinstance(block, dict) and isinstance(block.get("photo"), str):
+                photo = folder / block["photo"]
+                if not photo.is_file():
+                    problems.append(sources.problem(("articles", i, "body", j, "photo"),
+                                                    f"photo file not found: {block['photo']}"))
+                block["photo"] = photo.resolve()
+
+
+def _validate(model: type[Publication], data: Any, sources: SourceMap) -> list[Problem]:
+    """Every validation error of `data` against `model`, located."""
+    if data is None:
+        return []
+    try:
+        model.model_validate(data)
+    except ValidationError as error:
+        return [_locate(detail, data, sources) for detail in error.errors()]
+    return []
+
+
+def _locate(detail: ErrorDetails, data: Any, sources: SourceMap) -> Problem:
+    """Turn one pydantic error into a located Problem with an editor's wording."""
+    path = _data_path(detail["loc"], data)
+    context = detail.get("ctx") or {}
+    if "field" in context:
+        path = (*path, context["field"])
+    if detail["type"] == "extra_forbidden":
+        return sources.problem(path, _unknown(str(path[-1]), KNOWN_KEYS), key=True)
+    if detail["type"] == "missing":
+        file, line, column = sources.locate(path[:-1])
+        return Problem(file, line, column, field_path(path), "required field is missing")
+    return sources.problem(path, _message(detail), context.get("offset"))
+
+
+def _data_path(loc: tuple[int | str, ...], data: Any) -> FieldPath:
+    """The path of a pydantic error in the data, without the union tags pydantic adds."""
+    path: list[str | int] = []
+    for previous, part in zip((None, *loc), loc, strict=False):
+        if isinstance(previous, int) and part in BLOCK_TAGS:
+            continue  # the tag pydantic puts after a list index of a tagged union
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        elif isinstance(data, dict | list):
+            if isinstance(data, dict) and isinstance(part, str) and part[:1].islower():
+                path.append(part)  # a missing or unknown key
+            continue
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+def _message(detail: ErrorDetails) -> str:
+    """What was expected and what was received."""
+    kind, got = detail["type"], describe(detail["input"])
+    context = detail.get("ctx") or {}
+    expected = {
+        "string_type": "text",
+        "int_type": "a whole number",
+        "int_parsing": "a whole number",
+        "int_from_float": "a whole number",
+        "float_type": "a number",
+        "float_parsing": "a number",
+        "bool_type": "true or false",
+        "bool_parsing": "true or false",
+        "date_type": "a date (YYYY-MM-DD)",
+        "date_parsing": "a date (YYYY-MM-DD)",
+        "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+        "list_type": "a list",
+        "dict_type": "a mapping of keys to values",
+        "model_type": "a mapping of keys to values",
+        "model_attributes_type": "a mapping of keys to values",
+        "path_type": "a file path",
+    }.get(kind)
+    if expected:
+        return f"expected {expected}, got {got}"
+    if kind == "literal_error":
+        return f"expected one of {context.get('expected', '').replace(chr(39), '')}, got {got}"
+    if kind in ("too_short", "string_too_short"):
+        return f"expected at least {context.get('min_length', 1)} item(s), got {got}"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        return f"{detail['msg'].lower()}, got {got}"
+    return detail["msg"].removeprefix("Value error, ")
+
+
+def describe(value: Any) -> str:
+    """An editor's name for what YAML made of a value."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 30 else value[:29] + "…"
+        return f"the text {shown!r}" if value else "empty text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _unknown(key: str, known: frozenset[str] | set[str]) -> str:
+    """An unknown key, with the nearest known one."""
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    return f"unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+
+
+def _all_keys() -> frozenset[str]:
+    from bulletin import model
+
+    keys: set[str] = set()
+    for item in vars(model).values():
+        if isinstance(item, type) and issubclass(item, model.Model):
+            keys |= set(item.model_fields)
+    return frozenset(keys)
+
+
+KNOWN_KEYS = _all_keys()

@@ -1,0 +1,85 @@
+"""The small inline markup of article bodies: paragraphs, `#` headings and `**bold**` runs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+HEADING = re.compile(r"(#{1,4}) +")
+CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020000-\U0003ffff]")
+
+
+class MarkupError(ValueError):
+    """A markup mistake, at a character offset of the source text."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text in one style."""
+
+    text: str
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One paragraph of a body: level 0 for running text, 1–4 for the headings 一、（一）1.（1）."""
+
+    level: int
+    spans: tuple[Span, ...]
+    offset: int  # where the paragraph starts in the source text
+
+
+def parse(source: str) -> list[Parsed]:
+    """Split a body into paragraphs at blank lines and parse each one's markup."""
+    parsed = []
+    for match in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", source):
+        lines = [line.strip() for line in match.group().splitlines()]
+        text, offset = _join(lines), match.start() + (len(match.group()) - len(match.group().lstrip()))
+        heading = HEADING.match(text)
+        level = len(heading.group(1)) if heading else 0
+        if heading:
+            text, offset = text[heading.end() :], offset + heading.end()
+        parsed.append(Parsed(level, _spans(text, offset), offset))
+    return parsed
+
+
+def _join(lines: list[str]) -> str:
+    """Join hard-wrapped lines: no space between Chinese characters, one between Latin words."""
+    text = lines[0]
+    for line in lines[1:]:
+        cjk_seam = CJK.match(text[-1:]) or CJK.match(line[:1])
+        text += line if cjk_seam else " " + line
+    return text
+
+
+def _spans(text: str, offset: int) -> tuple[Span, ...]:
+    """Cut a paragraph into plain and **bold** spans; a backslash escapes an asterisk."""
+    spans: list[Span] = []
+    current, bold, opened_at = "", False, 0
+    i = 0
+    while i < len(text):
+        if text.startswith("\\*", i):
+            current, i = current + "*", i + 2
+        elif text.startswith("**", i):
+            if current:
+                spans.append(Span(current, bold))
+            current, bold, opened_at, i = "", not bold, i, i + 2
+        else:
+            current, i = current + text[i], i + 1
+    if bold:
+        raise MarkupError("'**' opens bold text that is never closed (write \\* for an asterisk)", offset + opened_at)
+    if current:
+        spans.append(Span(current, bold))
+    if not spans:
+        raise MarkupError("empty paragraph", offset)
+    return tuple(spans)
+
+
+def plain(spans: tuple[Span, ...]) -> str:
+    """The text of spans without their styles."""
+    return "".join(span.text for span in spans)

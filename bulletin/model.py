@@ -1,0 +1,219 @@
+"""The issue model: the one contract between the YAML and the renderers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from bulletin import markup
+from bulletin.layout import ROLES
+
+Role = Literal["xiaobiaosong", "fangsong", "kaiti", "heiti", "songti", "bold"]
+Kind = Literal["专刊", "增刊", "正刊"]
+DistributionLabel = Literal["报", "送", "发", "抄送", "分送"]
+
+
+class Model(BaseModel):
+    """Every model: unknown keys are errors, numbers given for text are taken as text."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, coerce_numbers_to_str=True, use_attribute_docstrings=True
+    )
+
+
+class Prose(Model):
+    """Running text with its markup (blank line = new paragraph, `# ` heading, `**bold**`)."""
+
+    source: str
+    """The text as the editor wrote it."""
+    paragraphs: tuple[markup.Parsed, ...] = ()
+    """The parsed paragraphs and headings."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        if not isinstance(data, str):
+            return data
+        try:
+            return {"source": data, "paragraphs": tuple(markup.parse(data))}
+        except markup.MarkupError as error:
+            raise PydanticCustomError("markup", str(error), {"offset": error.offset}) from None
+
+
+class Photo(Model):
+    """A photo with its caption and credit ("某某 摄")."""
+
+    photo: Path
+    """The image file, relative to the issue's YAML file."""
+    caption: str | None = None
+    """What the photo shows, set under it."""
+    credit: str | None = None
+    """Who took it, as printed: "张三 摄"."""
+    width: float = Field(default=1.0, gt=0, le=1)
+    """The width as a fraction of the type area."""
+
+
+class Table(Model):
+    """A simple table: rows of cells, the first row a header by default."""
+
+    table: list[list[str]] = Field(min_length=1)
+    """The rows; each a list of cell texts."""
+    header: bool = True
+    """Whether the first row is a header row."""
+    widths: list[float] | None = None
+    """Relative column widths (default: equal)."""
+    caption: str | None = None
+    """A title set above the table."""
+
+    @model_validator(mode="after")
+    def _rectangular(self) -> Table:
+        columns = {len(row) for row in self.table}
+        if len(columns) != 1:
+            raise PydanticCustomError("table", "every row needs the same number of cells, got {sizes}",
+                                      {"sizes": sorted(columns)})
+        if self.widths is not None and len(self.widths) != columns.pop():
+            raise PydanticCustomError("table", "widths needs one number per column", {})
+        return self
+
+
+BLOCK_TAGS = frozenset({"prose", "photo", "table"})
+
+
+def _block_tag(item: Any) -> str | None:
+    if isinstance(item, dict):
+        return "photo" if "photo" in item else "table" if "table" in item else None
+    return "prose" if isinstance(item, str | Prose) else None
+
+
+Block = Annotated[
+    Annotated[Prose, Tag("prose")] | Annotated[Photo, Tag("photo")] | Annotated[Table, Tag("table")],
+    Discriminator(
+        _block_tag,
+        custom_error_type="block",
+        custom_error_message="expected text, a photo (photo: FILE) or a table (table: ROWS)",
+    ),
+]
+
+
+class Article(Model):
+    """One article of an issue."""
+
+    title: str = Field(min_length=1)
+    """The headline (小标宋 二号, centred)."""
+    kicker: str | None = None
+    """引题: the line above the title."""
+    subtitle: str | None = None
+    """副题: the line under the title, set after a dash."""
+    toc_title: str | None = None
+    """The 目录 entry when it differs from the title."""
+    byline: str | None = None
+    """The author or speaker, centred under the title."""
+    dateline: str | None = None
+    """When it was said or written, under the byline (2018年4月4日上午)."""
+    note: str | None = None
+    """编者按: the editor's note set before the body."""
+    body: list[Block] = Field(min_length=1)
+    """The text: one block of prose, or a list of prose, photos and tables."""
+    source: str | None = None
+    """For a reprint: where it first appeared (来源)."""
+    author: str | None = None
+    """For a reprint: its author (作者)."""
+    link: str | None = None
+    """For a reprint: the address of the original (原文链接)."""
+
+    @field_validator("body", mode="before")
+    @classmethod
+    def _one_block(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @property
+    def toc_entry(self) -> str:
+        """What the 目录 lists for this article."""
+        return self.toc_title or self.title
+
+
+class Publication(Model):
+    """What repeats in every issue of a bulletin: publication.yaml at the project's root."""
+
+    name: str = Field(min_length=1)
+    """The bulletin's name in the masthead (工商联信息)."""
+    issuers: list[str] = Field(min_length=1)
+    """编印单位, stacked in the masthead."""
+    compiled_by: str | None = None
+    """Set beside the issuers: 办公室编."""
+    notice: str | None = None
+    """Upper left of page 1, such as 内部资料 注意保存."""
+    distribution: dict[DistributionLabel, str] = {}
+    """The colophon's groups: label (送/报/发) to recipients, in order."""
+    contacts: dict[str, str] = {}
+    """The colophon's contact lines: label (网址, 邮箱, 电话 …) to value, in order."""
+    signoff: dict[str, str] = {}
+    """The colophon's sign-off: role (签发/审核/编辑) to name."""
+    copies: int | None = Field(default=None, gt=0)
+    """共印N份, when printed."""
+    fonts: dict[Role, list[str]] = {}
+    """An office's own fonts, tried before the free ones, per role (fangsong: [仿宋_GB2312])."""
+
+
+class Issue(Publication):
+    """One numbered issue: its own fields, over the publication's."""
+
+    kind: Kind = "正刊"
+    """专刊, 增刊 or 正刊 (正刊 prints no kind line)."""
+    year: int = Field(ge=1949, le=2999)
+    """The year of the issue number (2018年第10期)."""
+    number: int = Field(gt=0)
+    """The number within the year."""
+    serial: int | None = Field(default=None, gt=0)
+    """总第N期: the running number over all years."""
+    date: dt.date
+    """The date printed in the masthead (YYYY-MM-DD)."""
+    toc: bool | None = None
+    """Print a 目录: true, false, or unset for "when there are two articles or more"."""
+    articles: list[Article] = Field(min_length=1)
+    """The articles, in order."""
+
+    @model_validator(mode="after")
+    def _date_in_year(self) -> Issue:
+        if self.date.year != self.year:
+            raise PydanticCustomError(
+                "date_year", "the date {date} is not in the issue's year {year}",
+                {"date": self.date.isoformat(), "year": self.year, "field": "date"},
+            )
+        return self
+
+    @property
+    def issue_line(self) -> str:
+        """2018年第10期, with （总第N期） when known."""
+        line = f"{self.year}年第{self.number}期"
+        return f"{line}（总第{self.serial}期）" if self.serial else line
+
+    @property
+    def date_text(self) -> str:
+        """The date as printed: 2018年6月5日."""
+        return f"{self.date.year}年{self.date.month}月{self.date.day}日"
+
+    @property
+    def shows_toc(self) -> bool:
+        """Whether the 目录 is printed."""
+        return self.toc if self.toc is not None else len(self.articles) > 1
+
+    def font_chain(self, role: Role) -> tuple[str, ...]:
+        """The fonts of a role, the office's own first."""
+        return (*self.fonts.get(role, ()), *ROLES[role])
+
+
+# The keys an issue may take over from the publication file.
+STANDING_KEYS = frozenset(Publication.model_fields)
