@@ -113,6 +113,12 @@ class Typesetter:
             lines = self._lines(spans, role, size, (high, high), 0.0)
         return Block(style, tuple(SetLine(line.spans, 0.0, False) for line in lines))
 
+    def spread(self, texts: list[str], role: Role, size: float = L.BODY_SIZE_PT) -> list[tuple[str, float]]:
+        """Texts set to the width of the longest, by letter-spacing (the stacked 编印单位)."""
+        widths = [sum(self.chains[role].advance(c) for c in text) * size for text in texts]
+        longest = max(widths)
+        return [(text, (longest - width) / max(len(text) - 1, 1)) for text, width in zip(texts, widths, strict=True)]
+
     def _lines(self, spans: tuple[Span, ...], role: Role, size: float, widths: tuple[float, float],
                spacing: float) -> tuple[SetLine, ...]:
         text = "".join(span.text for span in spans)
@@ -207,7 +213,8 @@ def set_issue(issue: Issue, typesetter: Typesetter) -> dict[str, object]:
         f"共印{issue.copies}份" if issue.copies else None,
     )
     name_size = min(L.MASTHEAD_MAX_SIZE_PT, L.type_width_pt() / max(len(issue.name), 1))
-    return {"issue": issue, "articles": articles, "toc": toc, "colophon": colophon, "name_size": name_size}
+    return {"issue": issue, "articles": articles, "toc": toc, "colophon": colophon, "name_size": name_size,
+            "issuers": t.spread(issue.issuers, "fangsong")}
 
 
 def _set_article(article: Article, t: Typesetter, indent: float) -> SetArticle:

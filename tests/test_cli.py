@@ -1,0 +1,103 @@
+"""The command line as an editor uses it: build, check, exit codes, and nothing lost on failure."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+SMALL = """\
+kind: 增刊
+year: 2019
+number: 1
+date: 2019-01-08
+articles:
+  - title: 一篇短文
+    body: |
+      正文一段，垟字也能印出。
+"""
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bulletin.cli", *args], cwd=cwd, capture_output=True,
+                          text=True, check=False, timeout=300)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copyfile(ROOT / "publication.yaml", tmp_path / "publication.yaml")
+    (tmp_path / "issues" / "2019").mkdir(parents=True)
+    (tmp_path / "issues" / "2019" / "2019-01.yaml").write_text(SMALL, encoding="utf-8")
+    return tmp_path
+
+
+def test_build_writes_a_pdf_named_after_the_file(project: Path) -> None:
+    result = run("build", "issues/2019/2019-01.yaml", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "issues/2019/2019-01.yaml -> build/2019-01.pdf\n"
+    assert (project / "build" / "2019-01.pdf").read_bytes().startswith(b"%PDF-")
+    assert [p.name for p in (project / "build").iterdir()] == ["2019-01.pdf"]  # no temporary file left
+
+
+def test_build_a_folder_into_another_out(project: Path) -> None:
+    result = run("build", "issues", "--out", "pdfs", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert (project / "pdfs" / "2019-01.pdf").is_file()
+
+
+def test_check_validates_without_writing(project: Path) -> None:
+    result = run("check", "issues", cwd=project)
+    assert (result.returncode, result.stdout) == (0, "issues/2019/2019-01.yaml: ok\n")
+    assert not (project / "build").exists()
+
+
+def test_bad_input_fails_cleanly_and_keeps_the_previous_output(project: Path) -> None:
+    assert run("build", "issues/2019/2019-01.yaml", cwd=project).returncode == 0
+    good = (project / "build" / "2019-01.pdf").read_bytes()
+    issue = project / "issues" / "2019" / "2019-01.yaml"
+    issue.write_text(SMALL.replace("title:", "titel:").replace("number: 1", "number: one"), encoding="utf-8")
+    result = run("build", "issues/2019/2019-01.yaml", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "issues/2019/2019-01.yaml:3:9: number: expected a whole number, got the text 'one'",
+        "issues/2019/2019-01.yaml:6:5: articles[0].titel: unknown key 'titel' (did you mean 'title'?)",
+        "issues/2019/2019-01.yaml:6:5: articles[0].title: required field is missing",
+    ]
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert (project / "build" / "2019-01.pdf").read_bytes() == good
+    assert [p.name for p in (project / "build").iterdir()] == ["2019-01.pdf"]
+
+
+def test_a_character_no_font_has_is_an_error_at_its_place(project: Path) -> None:
+    issue = project / "issues" / "2019" / "2019-01.yaml"
+    issue.write_text(SMALL.replace("正文一段", "正文\U00031350一段"), encoding="utf-8")
+    result = run("check", "issues/2019/2019-01.yaml", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "issues/2019/2019-01.yaml:8:9: articles[0].body[0]: character '\U00031350' (U+31350) is in no font of "
+        "the 仿宋 role (tried: FandolFang, Noto Serif CJK SC)\n")
+
+
+def test_office_fonts_named_in_the_publication_come_first(project: Path) -> None:
+    publication = project / "publication.yaml"
+    publication.write_text(publication.read_text(encoding="utf-8")
+                           + "fonts:\n  fangsong: [仿宋_GB2312]\n  heiti: [DejaVu Sans]\n", encoding="utf-8")
+    issue = project / "issues" / "2019" / "2019-01.yaml"
+    issue.write_text(SMALL.replace("正文一段", "\U00031350"), encoding="utf-8")
+    result = run("check", "issues/2019/2019-01.yaml", cwd=project)
+    assert "(tried: 仿宋_GB2312 (not installed), FandolFang, Noto Serif CJK SC)" in result.stderr
+    issue.write_text(SMALL.replace("正文一段，", "# 1 Latin heading\n\n"), encoding="utf-8")
+    assert run("build", "issues/2019/2019-01.yaml", cwd=project).returncode == 0
+    fonts = subprocess.run(["pdffonts", "build/2019-01.pdf"], cwd=project, capture_output=True, text=True).stdout
+    assert "DejaVu" in fonts  # the installed "office" face sets the heading's Latin letters
+
+
+def test_unexpected_errors_are_one_line_unless_verbose(project: Path) -> None:
+    result = run("build", "issues/2019/missing.yaml", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr == "issues/2019/missing.yaml: cannot read the file: No such file or directory\n"

@@ -1,0 +1,57 @@
+"""Chinese line breaking: kinsoku, push-in before push-out, exact justification."""
+
+from __future__ import annotations
+
+from bulletin import layout
+from bulletin.linebreak import break_lines, may_break
+
+SIZE = layout.BODY_SIZE_PT
+WIDTH = layout.type_width_pt()
+SPACING = layout.grid_spacing_pt()
+SQUEEZE = layout.MAX_SQUEEZE_EM * SIZE
+
+
+def lines_of(text: str) -> list[str]:
+    advances = [SIZE] * len(text)  # every character one em wide
+    lines = break_lines(text, advances, (WIDTH, WIDTH), SPACING, SQUEEZE)
+    return [text[line.start : line.end] for line in lines]
+
+
+def test_full_lines_hold_28_characters_and_end_on_the_right_edge() -> None:
+    text = "字" * 60
+    advances = [SIZE] * 60
+    lines = break_lines(text, advances, (WIDTH, WIDTH), SPACING, SQUEEZE)
+    assert [line.end - line.start for line in lines] == [28, 28, 4]
+    first = lines[0]
+    assert abs(28 * SIZE + 27 * first.spacing - WIDTH) < 1e-6
+    assert first.justified and not lines[-1].justified
+    assert lines[-1].spacing == SPACING
+
+
+def test_punctuation_that_cannot_start_a_line_is_pushed_in() -> None:
+    lines = lines_of("字" * 28 + "，后面的字")
+    assert lines[0] == "字" * 28 + "，"
+    assert not any(line[0] in "，。、；：？！）》”’" for line in lines[1:])
+
+
+def test_an_opening_bracket_never_ends_a_line() -> None:
+    lines = lines_of("字" * 27 + "《书名》的字")
+    assert lines[0] == "字" * 27 + "《书"  # one character pushed in rather than 《 left at the end
+    lines = lines_of("字" * 27 + "《书》的字")
+    assert lines[0] == "字" * 27  # 书》 cannot both come in: 《 goes out to the next line
+    assert lines[1].startswith("《")
+
+
+def test_dashes_and_ellipses_are_never_split() -> None:
+    for mark in ("——", "……"):
+        for before in range(25, 30):
+            lines = lines_of("字" * before + mark + "字" * 10)
+            assert all(mark in line or mark[0] not in line for line in lines), (before, lines)
+
+
+def test_latin_words_and_numbers_are_kept_whole() -> None:
+    text = "字" * 26 + "2018年"
+    advances = [SIZE] * 26 + [SIZE / 2] * 4 + [SIZE]
+    lines = break_lines(text, advances, (WIDTH, WIDTH), SPACING, SQUEEZE)
+    assert [text[line.start : line.end] for line in lines] == ["字" * 26 + "2018", "年"]
+    assert not may_break("ab", 1) and may_break("字字", 1) and may_break("a 字", 2)

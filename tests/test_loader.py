@@ -1,0 +1,111 @@
+"""Loading issues: the reference issues load; every mistake is reported at its place, all at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bulletin.errors import BulletinError
+from bulletin.loader import load
+from conftest import ISSUES, ROOT
+
+
+def test_reference_issues_load_over_the_publication_file() -> None:
+    issue = load(ISSUES / "2018" / "2018-10.yaml").issue
+    assert (issue.name, issue.kind, issue.issue_line, issue.date) == ("工商联信息", "专刊", "2018年第10期",
+                                                                      dt.date(2018, 6, 5))
+    assert issue.issuers == ["嘉兴市工商业联合会", "嘉兴市总商会"] and issue.compiled_by == "办公室编"
+    assert issue.distribution["送"].startswith("省委组织部")  # the issue's own list over the publication's
+    assert issue.signoff == {"签发": "王静", "审核": "李强", "编辑": "黄克飞"}
+    assert not issue.shows_toc
+    six = load(ISSUES / "2018" / "2018-06.yaml").issue
+    assert six.shows_toc and six.distribution["送"].startswith("省工商联")
+    assert six.articles[2].toc_entry.startswith("市委统战部副部长") and six.articles[2].byline == "叶伟达"
+
+
+def write_issue(tmp_path: Path, text: str) -> Path:
+    shutil.copyfile(ROOT / "publication.yaml", tmp_path / "publication.yaml")
+    (tmp_path / "issues").mkdir()
+    path = tmp_path / "issues" / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def messages(path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.chdir(path.parent.parent)
+    with pytest.raises(BulletinError) as caught:
+        load(path.relative_to(path.parent.parent))
+    return [str(problem) for problem in caught.value.problems]
+
+
+BAD = """\
+kind: 特刊
+year: 2018
+number: ten
+date: 2018-06-05
+articles:
+  - titel: 嘉兴
+    body: |
+      第一段 **加粗
+
+      第二段
+  - title: [a, b]
+    body:
+      - photo: missing.jpg
+        captoin: x
+      - 42
+"""
+
+
+def test_every_problem_is_reported_at_once_with_its_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert messages(write_issue(tmp_path, BAD), monkeypatch) == [
+        "issues/bad.yaml:1:7: kind: expected one of 专刊, 增刊 or 正刊, got the text '特刊'",
+        "issues/bad.yaml:3:9: number: expected a whole number, got the text 'ten'",
+        "issues/bad.yaml:6:5: articles[0].titel: unknown key 'titel' (did you mean 'title'?)",
+        "issues/bad.yaml:6:5: articles[0].title: required field is missing",
+        "issues/bad.yaml:8:11: articles[0].body: '**' opens bold text that is never closed"
+        " (write \\* for an asterisk)",
+        "issues/bad.yaml:11:12: articles[1].title: expected text, got a list",
+        "issues/bad.yaml:13:16: articles[1].body[0].photo: photo file not found: missing.jpg",
+        "issues/bad.yaml:14:9: articles[1].body[0].captoin: unknown key 'captoin' (did you mean 'caption'?)",
+        "issues/bad.yaml:15:9: articles[1].body[1]: expected text, a photo (photo: FILE) or a table (table: ROWS)",
+    ]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("year: 2018\nnumber: [\n", "issues/bad.yaml:3:1: YAML syntax: expected the node content, but found '<stream end>'"),
+    ("year: 2018\nyear: 2019\n", "issues/bad.yaml:2:1: year: duplicate key"),
+    ("", "issues/bad.yaml:1:1: the file is empty"),
+    ("kind: 专刊\nyear: 2018\nnumber: 1\ndate: 2019-01-05\narticles:\n  - title: 题\n    body: 文\n",
+     "issues/bad.yaml:4:7: date: the date 2019-01-05 is not in the issue's year 2018"),
+    ("year: 2018\nnumber: 1\ndate: 6月5日\narticles: []\n",
+     "issues/bad.yaml:3:7: date: expected a date (YYYY-MM-DD), got the text '6月5日'"),
+])
+def test_single_mistakes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, expected: str) -> None:
+    assert messages(write_issue(tmp_path, text), monkeypatch)[0] == expected
+
+
+def test_a_file_that_is_not_utf8_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_issue(tmp_path, "")
+    path.write_bytes("title: 嘉兴\n".encode("gbk"))
+    assert messages(path, monkeypatch) == [
+        "issues/bad.yaml:1:1: the file is not UTF-8 text (saved as GBK? save it as UTF-8)"]
+
+
+def test_aliases_cannot_blow_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{n}: &{n} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, n in zip("abcdefgh", "bcdefghi", strict=True))
+    (first, *_) = messages(write_issue(tmp_path, laughs), monkeypatch)
+    assert "the document is too large" in first
+
+
+def test_publication_keys_are_checked_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_issue(tmp_path, (ISSUES / "2018" / "2018-10.yaml").read_text(encoding="utf-8"))
+    publication = tmp_path / "publication.yaml"
+    publication.write_text(publication.read_text(encoding="utf-8") + "nmae: x\n", encoding="utf-8")
+    (message,) = messages(path, monkeypatch)
+    assert message.startswith("publication.yaml:") and message.endswith("nmae: unknown key 'nmae' (did you mean 'name'?)")
