@@ -66,14 +66,15 @@ def find_face(family: str) -> Face:
 
 
 def _installed(family: str) -> Path | None:
-    """The file of an installed font family, by exact family name."""
+    """The regular face of an installed font family, by exact family name (fontconfig's best match,
+    which falls back to any font: so its family must be the one asked for)."""
     try:
-        found = subprocess.run(["fc-list", "-f", "%{file}\n", f":family={family}"],
-                               capture_output=True, text=True, check=False, timeout=30).stdout.split("\n")
+        found = subprocess.run(["fc-match", "-f", "%{family}\n%{file}", f"{family}:weight=regular"],
+                               capture_output=True, text=True, check=False, timeout=30).stdout
     except (OSError, subprocess.TimeoutExpired):
         return None
-    files = sorted(f for f in found if f)
-    return Path(files[0]) if files else None
+    families, _, file = found.partition("\n")
+    return Path(file) if family in families.split(",") and file else None
 
 
 class Chain:

@@ -235,18 +235,19 @@ def _data_path(loc: tuple[int | str, ...], data: Any) -> FieldPath:
     for previous, part in zip((None, *loc), loc, strict=False):
         if isinstance(previous, int) and part in BLOCK_TAGS:
             continue  # the tag pydantic puts after a list index of a tagged union
-        if isinstance(data, dict) and part in data:
+        if _has(data, part):
             data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
-            data = data[part]
-        elif isinstance(data, dict | list):
-            if isinstance(data, dict) and isinstance(part, str) and part[:1].islower():
-                path.append(part)  # a missing or unknown key
-            continue
-        else:
-            continue
-        path.append(part)
+            path.append(part)
+        elif isinstance(data, dict) and isinstance(part, str):
+            path.append(part)  # a missing or unknown key
+            data = None
     return tuple(path)
+
+
+def _has(data: Any, part: int | str) -> bool:
+    if isinstance(data, dict):
+        return part in data
+    return isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
 
 
 def _message(detail: ErrorDetails) -> str:

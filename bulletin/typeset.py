@@ -65,7 +65,7 @@ class SetArticle:
     dateline: Block | None
     note: Block | None
     blocks: list[Block | PhotoBlock | TableBlock]
-    source: Block | None
+    source: list[Block]
 
 
 @dataclass(frozen=True)
@@ -96,9 +96,10 @@ class Typesetter:
         spacing = L.grid_spacing_pt(size) if size == L.BODY_SIZE_PT else 0.0
         return Block(style, self._lines(spans, role, size, (width - indent, width), spacing), marker, hang)
 
-    def centred(self, text: str, role: Role, style: str, *, size: float = L.BODY_SIZE_PT,
-                balance: bool = False) -> Block:
-        """Centred lines, broken where Chinese allows; balanced in length when asked (titles)."""
+    def ragged(self, text: str, role: Role, style: str, *, size: float = L.BODY_SIZE_PT,
+               balance: bool = False) -> Block:
+        """Lines broken where Chinese allows but not justified (the style centres or aligns them);
+        balanced in length when asked (titles)."""
         spans = (Span(text),)
         width = L.type_width_pt()
         lines = self._lines(spans, role, size, (width, width), 0.0)
@@ -219,7 +220,7 @@ def set_issue(issue: Issue, typesetter: Typesetter) -> dict[str, object]:
 
 def _set_article(article: Article, t: Typesetter, indent: float) -> SetArticle:
     def centred(text: str | None, role: Role, style: str) -> Block | None:
-        return t.centred(text, role, style) if text else None
+        return t.ragged(text, role, style) if text else None
 
     blocks: list[Block | PhotoBlock | TableBlock] = []
     for item in article.body:
@@ -236,16 +237,18 @@ def _set_article(article: Article, t: Typesetter, indent: float) -> SetArticle:
     note = None
     if article.note:
         note = t.justified((Span("编者按：", bold=True), Span(article.note)), "kaiti", "note", indent=indent)
-    reprint = "　".join(f"{label}：{value}" for label, value in
-                        (("来源", article.source), ("作者", article.author), ("原文链接", article.link)) if value)
+    credits = "　".join(f"{label}：{value}" for label, value in (("来源", article.source), ("作者", article.author))
+                        if value)
+    reprint = [t.ragged(line, "kaiti", "source", size=L.COLOPHON_SIZE_PT)
+               for line in (credits, f"原文链接：{article.link}" if article.link else "") if line]
     return SetArticle(
         bookmark=article.title,
         kicker=centred(article.kicker, "kaiti", "kicker"),
-        title=t.centred(article.title, "xiaobiaosong", "title", size=L.TITLE_SIZE_PT, balance=True),
+        title=t.ragged(article.title, "xiaobiaosong", "title", size=L.TITLE_SIZE_PT, balance=True),
         subtitle=centred(f"——{article.subtitle}" if article.subtitle else None, "kaiti", "subtitle"),
         byline=centred(article.byline, "kaiti", "byline"),
         dateline=centred(article.dateline, "kaiti", "dateline"),
         note=note,
         blocks=blocks,
-        source=t.justified((Span(reprint),), "kaiti", "source", size=L.COLOPHON_SIZE_PT) if reprint else None,
+        source=reprint,
     )

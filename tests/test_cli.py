@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 SMALL = """\
@@ -91,7 +90,7 @@ def test_office_fonts_named_in_the_publication_come_first(project: Path) -> None
     issue.write_text(SMALL.replace("正文一段", "\U00031350"), encoding="utf-8")
     result = run("check", "issues/2019/2019-01.yaml", cwd=project)
     assert "(tried: 仿宋_GB2312 (not installed), FandolFang, Noto Serif CJK SC)" in result.stderr
-    issue.write_text(SMALL.replace("正文一段，", "# 1 Latin heading\n\n"), encoding="utf-8")
+    issue.write_text(SMALL.replace("正文一段，", "# 1 Latin heading\n\n      "), encoding="utf-8")
     assert run("build", "issues/2019/2019-01.yaml", cwd=project).returncode == 0
     fonts = subprocess.run(["pdffonts", "build/2019-01.pdf"], cwd=project, capture_output=True, text=True).stdout
     assert "DejaVu" in fonts  # the installed "office" face sets the heading's Latin letters

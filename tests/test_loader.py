@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ISSUES, ROOT
 
 from bulletin.errors import BulletinError
 from bulletin.loader import load
-from conftest import ISSUES, ROOT
 
 
 def test_reference_issues_load_over_the_publication_file() -> None:
@@ -76,7 +76,8 @@ def test_every_problem_is_reported_at_once_with_its_place(tmp_path: Path, monkey
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("year: 2018\nnumber: [\n", "issues/bad.yaml:3:1: YAML syntax: expected the node content, but found '<stream end>'"),
+    ("year: 2018\nnumber: [\n",
+     "issues/bad.yaml:3:1: YAML syntax: expected the node content, but found '<stream end>'"),
     ("year: 2018\nyear: 2019\n", "issues/bad.yaml:2:1: year: duplicate key"),
     ("", "issues/bad.yaml:1:1: the file is empty"),
     ("kind: 专刊\nyear: 2018\nnumber: 1\ndate: 2019-01-05\narticles:\n  - title: 题\n    body: 文\n",
@@ -108,4 +109,5 @@ def test_publication_keys_are_checked_too(tmp_path: Path, monkeypatch: pytest.Mo
     publication = tmp_path / "publication.yaml"
     publication.write_text(publication.read_text(encoding="utf-8") + "nmae: x\n", encoding="utf-8")
     (message,) = messages(path, monkeypatch)
-    assert message.startswith("publication.yaml:") and message.endswith("nmae: unknown key 'nmae' (did you mean 'name'?)")
+    assert message.startswith("publication.yaml:")
+    assert message.endswith("nmae: unknown key 'nmae' (did you mean 'name'?)")
