@@ -28,7 +28,7 @@ def noto() -> None:
     for target, collection in NOTO_SC.items():
         if (FONTS / target).exists():
             continue
-        fonts = TTCollection(NOTO / collection).fonts
+        fonts = TTCollection(NOTO / collection, recalcTimestamp=False).fonts
         (sc,) = [f for f in fonts if f["name"].getDebugName(1) in ("Noto Serif CJK SC", "Noto Sans CJK SC")]
         sc.save(FONTS / target)
 
