@@ -64,8 +64,9 @@ def grid_spacing_pt(size_pt: float = BODY_SIZE_PT, chars: int = CHARS_PER_LINE) 
 
 
 def char_pitch_pt() -> float:
-    """The advance of one body character on the grid (156 mm / 28)."""
-    return type_width_pt() / CHARS_PER_LINE
+    """The advance of one body character on the grid: its size plus the grid's letter-spacing, so that
+    an indent of two characters leaves room for exactly 26."""
+    return BODY_SIZE_PT + grid_spacing_pt()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 NO_START = frozenset("，。、；：？！）》”’」』】〕〉．,.;:?!)]}%…—·～")
 NO_END = frozenset("（《“‘「『【〔〈([{")  # never at the end of a line
 EPSILON = 0.01  # points: rounding slack when fitting
+OFF_GRID_COST = 0.01  # of a line set off its natural spacing: more than any squared deviation it allows
 
 
 @dataclass(frozen=True)
@@ -51,26 +52,72 @@ def break_lines(
     squeeze: float,
 ) -> list[Line]:
     """Break `text` into lines: `widths` for the first line and the rest, characters set `spacing`
-    apart (points), a gap allowed to shrink by `squeeze` to push one character in before pushing
-    one out. Every line but the last is justified to its width."""
-    lines: list[Line] = []
-    start, n = 0, len(text)
-    while start < n:
-        width = widths[0] if not lines else widths[1]
-        end = _fit(advances, start, width, spacing)
-        if end < n:
-            end = _choose_break(text, advances, start, end, width, spacing - squeeze)
-        shown = _visible_end(text, start, end)
-        if end >= n and _natural(advances, start, shown, spacing) <= width + EPSILON:
+    apart (points), a gap allowed to shrink by `squeeze` so that a character can be pushed in before
+    one is pushed out. Every line but the last is justified to its width.
+
+    The breaks are chosen for the whole paragraph at once (as Knuth and Plass do for TeX): of all the
+    allowed ways, the one whose lines stray least from the natural spacing, so that one unavoidable
+    push-in or push-out does not set off others in the lines after it."""
+    n = len(text)
+    best: dict[int, tuple[float, int]] = {0: (0.0, -1)}  # line start -> (cost so far, previous start)
+    for start in range(n):
+        if start not in best:
+            continue
+        width = widths[0] if start == 0 else widths[1]
+        for end, cost in _candidates(text, advances, start, width, spacing, squeeze):
+            following = _skip_spaces(text, end)
+            total = best[start][0] + cost
+            if following not in best or total < best[following][0]:
+                best[following] = (total, start)
+    starts = [n]
+    while starts[-1] != 0:
+        starts.append(best[starts[-1]][1])
+    starts.reverse()
+    lines = []
+    for start, following in zip(starts, starts[1:], strict=False):
+        width = widths[0] if start == 0 else widths[1]
+        shown = _visible_end(text, start, following)
+        if following >= n and _natural(advances, start, shown, spacing) <= width + EPSILON:
             lines.append(Line(start, shown, spacing, justified=False))
         else:
-            ink = sum(advances[start:shown])
             gaps = max(shown - start - 1, 1)
-            lines.append(Line(start, shown, (width - ink) / gaps, justified=True))
-        start = end
-        while start < n and text[start].isspace():
-            start += 1
+            lines.append(Line(start, shown, (width - sum(advances[start:shown])) / gaps, justified=True))
     return lines
+
+
+def _candidates(text: str, advances: Sequence[float], start: int, width: float, spacing: float,
+                squeeze: float) -> list[tuple[int, float]]:
+    """The ends of the lines that may start at `start`, each with its cost: a line off its natural
+    spacing costs one unit, and the squared deviation (in em) on top, a stretch twice a squeeze; so the
+    fewest lines leave the grid, and those that must are pushed in rather than out."""
+    n, size = len(text), advances[start] or 1.0
+    found: list[tuple[int, float]] = []
+    ink = 0.0
+    for end in range(start + 1, n + 1):
+        ink += advances[end - 1]
+        if ink + (end - start - 1) * (spacing - squeeze) > width + EPSILON:
+            break
+        if end < n and not may_break(text, end):
+            continue
+        shown = _visible_end(text, start, end)
+        natural = _natural(advances, start, shown, spacing)
+        if end == n and natural <= width + EPSILON:
+            found.append((end, 0.0))  # the last line, set at its natural spacing
+            continue
+        deviation = ((width - sum(advances[start:shown])) / max(shown - start - 1, 1) - spacing) / size
+        off_grid = OFF_GRID_COST if abs(deviation) > 1e-3 else 0.0
+        found.append((end, off_grid + deviation**2 * (2 if deviation > 0 else 1)))
+    if not found:  # nothing allowed fits: the greedy break (an unbreakable word longer than the line)
+        end = _fit(advances, start, width, spacing)
+        end = end if end >= n else _choose_break(text, advances, start, end, width, spacing - squeeze)
+        found.append((end, 1e6))
+    return found
+
+
+def _skip_spaces(text: str, index: int) -> int:
+    while index < len(text) and text[index].isspace():
+        index += 1
+    return index
 
 
 def _natural(advances: Sequence[float], start: int, end: int, spacing: float) -> float:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from conftest import ISSUES
 
 from bulletin.cli import main
 from bulletin.fonts import FONTS_DIR, Chain
 from bulletin.layout import FREE_FACES, ROLES
-from conftest import ISSUES
 
 
 def test_installed_fonts_are_the_pinned_files() -> None:
