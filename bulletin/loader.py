@@ -87,7 +87,7 @@ def load(path: Path) -> Loaded:
     if problems:
         raise BulletinError(problems)
     if isinstance(data, dict):
-        _resolve_assets(data, path.parent, sources, problems)
+        _check_assets(data, path.parent, sources, problems)
     problems += _validate(Issue, data, sources)
     if problems:
         raise BulletinError(problems)
@@ -190,8 +190,8 @@ class _Walker:
         return Problem(self.file, mark.line + 1, mark.column + 1, field_path(path), message)
 
 
-def _resolve_assets(data: dict[str, Any], folder: Path, sources: SourceMap, problems: list[Problem]) -> None:
-    """Photo paths are relative to the issue file: make them absolute and check that they exist."""
+def _check_assets(data: dict[str, Any], folder: Path, sources: SourceMap, problems: list[Problem]) -> None:
+    """Photo paths are relative to the issue file: check that they name files there."""
     articles = data.get("articles")
     for i, article in enumerate(articles if isinstance(articles, list) else []):
         body = article.get("body") if isinstance(article, dict) else None
@@ -201,7 +201,6 @@ def _resolve_assets(data: dict[str, Any], folder: Path, sources: SourceMap, prob
                 if not photo.is_file():
                     problems.append(sources.problem(("articles", i, "body", j, "photo"),
                                                     f"photo file not found: {block['photo']}"))
-                block["photo"] = photo.resolve()
 
 
 def _validate(model: type[Publication], data: Any, sources: SourceMap) -> list[Problem]:
