@@ -39,8 +39,10 @@ def fandol() -> None:
     # Only the Fandol .otf files of texlive-lang-chinese, not the rest of TeX.
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp).chmod(0o777)  # apt downloads as the _apt user
-        subprocess.run(["apt-get", "download", "texlive-lang-chinese"], cwd=tmp, check=True,
-                       stdout=subprocess.DEVNULL)
+        download = ["apt-get", "download", "texlive-lang-chinese"]
+        if subprocess.run(download, cwd=tmp, check=False, stdout=subprocess.DEVNULL).returncode != 0:
+            subprocess.run(["apt-get", "update", "-qq"], check=True)  # the package lists were never fetched
+            subprocess.run(download, cwd=tmp, check=True, stdout=subprocess.DEVNULL)
         (deb,) = Path(tmp).glob("texlive-lang-chinese_*.deb")
         subprocess.run(["dpkg-deb", "-x", str(deb), f"{tmp}/x"], check=True)
         for name in FANDOL_FILES:
