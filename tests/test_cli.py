@@ -100,3 +100,21 @@ def test_unexpected_errors_are_one_line_unless_verbose(project: Path) -> None:
     result = run("build", "issues/2019/missing.yaml", cwd=project)
     assert result.returncode == 1
     assert result.stderr == "issues/2019/missing.yaml: cannot read the file: No such file or directory\n"
+
+
+def test_verbose_shows_the_traceback_of_an_unexpected_error(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from bulletin.cli import main
+
+    def broken(*args: object) -> bytes:
+        raise RuntimeError("the renderer broke")
+
+    monkeypatch.chdir(project)
+    monkeypatch.setattr("bulletin.pdf.render_pdf", broken)
+    assert main(["build", "issues/2019/2019-01.yaml"]) == 1
+    assert capsys.readouterr().err == (
+        "issues/2019/2019-01.yaml: error: the renderer broke (--verbose shows the traceback)\n")
+    assert main(["build", "issues/2019/2019-01.yaml", "--verbose"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):") and "RuntimeError: the renderer broke" in err
+    assert not (project / "build").exists()
