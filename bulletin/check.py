@@ -10,11 +10,14 @@ from bulletin.typeset import Typesetter
 def check(loaded: Loaded, typesetter: Typesetter) -> list[Problem]:
     """Every problem of a loaded issue that only its typesetting can find."""
     problems: list[Problem] = []
-    for path, text, role in typesetter.texts():
+    reported: set[tuple[object, str]] = set()
+    for path, text, role, start in typesetter.texts():
         chain = typesetter.chains[role]
-        reported: set[str] = set()
-        for offset, char in chain.missing(text):
-            if char not in reported:
-                reported.add(char)
-                problems.append(loaded.sources.problem(path, chain.describe_missing(char), offset))
+        raw = loaded.sources.texts.get(path, text)
+        for _, char in chain.missing(text):
+            if (path, char) not in reported:
+                reported.add((path, char))
+                offset = raw.find(char, start)
+                problems.append(loaded.sources.problem(path, chain.describe_missing(char),
+                                                       offset if offset >= 0 else None))
     return problems

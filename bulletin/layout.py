@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 PT_PER_MM = 72 / 25.4
 
@@ -42,7 +43,6 @@ COLOPHON_INDENT_CHARS = 1  # 送： indented one character each side
 
 # The red of the masthead and its rule: CMYK 0/80/80/0.
 RED_CMYK = (0.0, 0.8, 0.8, 0.0)
-RED_RGB_HEX = "E63333"  # the same red for formats without CMYK (DOCX)
 MASTHEAD_RULE_PT = 1.25
 MASTHEAD_RULE_GAP_MM = 4.0
 COLOPHON_OUTER_RULE_MM = 0.35
@@ -51,6 +51,12 @@ COLOPHON_INNER_RULE_MM = 0.25
 # Squeezing a line to push one character in, before pushing one out (W3C clreq): the most a
 # gap between two characters may shrink below the natural spacing, as a fraction of the type size.
 MAX_SQUEEZE_EM = 0.06
+
+
+def red_rgb_hex() -> str:
+    """The masthead red for formats without CMYK (DOCX): the naive conversion of RED_CMYK."""
+    c, m, y, k = RED_CMYK
+    return "".join(f"{round(255 * (1 - v) * (1 - k)):02X}" for v in (c, m, y))
 
 
 def type_width_pt() -> float:
@@ -113,4 +119,57 @@ ROLE_NAMES: dict[str, str] = {
     "heiti": "黑体",
     "songti": "宋体",
     "bold": "粗体",
+}
+
+
+Align = Literal["justify", "center", "left", "right"]
+
+
+@dataclass(frozen=True)
+class Element:
+    """How one element of the bulletin is set: the same numbers for the PDF's CSS and the DOCX's styles."""
+
+    role: str
+    """The font role (a key of ROLES)."""
+    size: float
+    """The type size in points."""
+    align: Align
+    """Alignment of its lines."""
+    style: str
+    """Its Word style: a built-in name where Word has one, so that an editor restyles by style."""
+    indent: float = 0
+    """First-line indent in characters."""
+    red: bool = False
+    """Set in the masthead red."""
+
+
+# Every element, by the name the HTML classes and the typesetter use.
+ELEMENTS: dict[str, Element] = {
+    "notice": Element("heiti", BODY_SIZE_PT, "left", "Notice"),
+    "name": Element("xiaobiaosong", MASTHEAD_MAX_SIZE_PT, "center", "Masthead", red=True),
+    "kind": Element("xiaobiaosong", KIND_SIZE_PT, "center", "Issue Kind", red=True),
+    "number": Element("fangsong", BODY_SIZE_PT, "center", "Issue Line"),
+    "issuer": Element("fangsong", BODY_SIZE_PT, "left", "Issuer"),
+    "toc-heading": Element("heiti", BODY_SIZE_PT, "center", "TOC Heading"),
+    "toc-item": Element("kaiti", BODY_SIZE_PT, "justify", "toc 1"),
+    "kicker": Element("kaiti", BODY_SIZE_PT, "center", "Kicker"),
+    "title": Element("xiaobiaosong", TITLE_SIZE_PT, "center", "Title"),
+    "subtitle": Element("kaiti", BODY_SIZE_PT, "center", "Subtitle"),
+    "byline": Element("kaiti", BODY_SIZE_PT, "center", "Byline"),
+    "dateline": Element("kaiti", BODY_SIZE_PT, "center", "Dateline"),
+    "note": Element("kaiti", BODY_SIZE_PT, "justify", "Editor's Note", indent=INDENT_CHARS),
+    "p": Element("fangsong", BODY_SIZE_PT, "justify", "Body Text", indent=INDENT_CHARS),
+    "h1": Element("heiti", BODY_SIZE_PT, "justify", "Heading 1", indent=INDENT_CHARS),
+    "h2": Element("kaiti", BODY_SIZE_PT, "justify", "Heading 2", indent=INDENT_CHARS),
+    "h3": Element("fangsong", BODY_SIZE_PT, "justify", "Heading 3", indent=INDENT_CHARS),
+    "h4": Element("fangsong", BODY_SIZE_PT, "justify", "Heading 4", indent=INDENT_CHARS),
+    "caption": Element("kaiti", COLOPHON_SIZE_PT, "center", "Caption"),
+    "credit": Element("kaiti", COLOPHON_SIZE_PT, "right", "Photo Credit"),
+    "table": Element("fangsong", COLOPHON_SIZE_PT, "center", "Table Text"),
+    "table-head": Element("heiti", COLOPHON_SIZE_PT, "center", "Table Heading"),
+    "source": Element("kaiti", COLOPHON_SIZE_PT, "left", "Source"),
+    "distribution": Element("fangsong", COLOPHON_SIZE_PT, "justify", "Distribution"),
+    "contacts": Element("fangsong", COLOPHON_SIZE_PT, "left", "Contacts"),
+    "signoff": Element("fangsong", COLOPHON_SIZE_PT, "left", "Sign-off"),
+    "page-number": Element("songti", PAGE_NUMBER_SIZE_PT, "right", "Footer"),
 }

@@ -80,7 +80,7 @@ class Colophon:
 
 @dataclass
 class Typesetter:
-    """Sets the issue's text with the fonts of its roles."""
+    """Sets the issue's text with the fonts of its elements' roles (layout.ELEMENTS)."""
 
     issue: Issue
     chains: dict[Role, Chain] = field(init=False)
@@ -89,91 +89,108 @@ class Typesetter:
         roles: tuple[Role, ...] = ("xiaobiaosong", "fangsong", "kaiti", "heiti", "songti", "bold")
         self.chains = {role: Chain(role, self.issue.font_chain(role)) for role in roles}
 
-    def justified(self, spans: tuple[Span, ...], role: Role, style: str, *, size: float = L.BODY_SIZE_PT,
-                  indent: float = 0.0, hang: float = 0.0, inset: float = 0.0, marker: str = "") -> Block:
-        """A justified paragraph: the first line indented, the rest flush, all hanging after a marker."""
+    def justified(self, spans: tuple[Span, ...], style: str, *, hang: float = 0.0, inset: float = 0.0,
+                  marker: str = "") -> Block:
+        """A justified paragraph: the first line indented as its element says, every line hanging
+        after a marker when there is one."""
+        element = L.ELEMENTS[style]
         width = L.type_width_pt() - hang - inset
-        spacing = L.grid_spacing_pt(size) if size == L.BODY_SIZE_PT else 0.0
-        return Block(style, self._lines(spans, role, size, (width - indent, width), spacing), marker, hang)
+        indent = element.indent * L.char_pitch_pt()
+        spacing = L.grid_spacing_pt(element.size) if element.size == L.BODY_SIZE_PT else 0.0
+        return Block(style, self._lines(spans, element, (width - indent, width), spacing), marker, hang)
 
-    def ragged(self, text: str, role: Role, style: str, *, size: float = L.BODY_SIZE_PT,
-               balance: bool = False) -> Block:
-        """Lines broken where Chinese allows but not justified (the style centres or aligns them);
+    def ragged(self, text: str, style: str, *, balance: bool = False) -> Block:
+        """Lines broken where Chinese allows but not justified (the element centres or aligns them);
         balanced in length when asked (titles)."""
-        spans = (Span(text),)
-        width = L.type_width_pt()
-        lines = self._lines(spans, role, size, (width, width), 0.0)
+        element, spans, width = L.ELEMENTS[style], (Span(text),), L.type_width_pt()
+        lines = self._lines(spans, element, (width, width), 0.0)
         if balance and len(lines) > 1:
             low, high = width / len(lines), width
             while high - low > 1:
                 middle = (low + high) / 2
-                if len(self._lines(spans, role, size, (middle, middle), 0.0)) > len(lines):
+                if len(self._lines(spans, element, (middle, middle), 0.0)) > len(lines):
                     low = middle
                 else:
                     high = middle
-            lines = self._lines(spans, role, size, (high, high), 0.0)
+            lines = self._lines(spans, element, (high, high), 0.0)
         return Block(style, tuple(SetLine(line.spans, 0.0, False) for line in lines))
 
-    def spread(self, texts: list[str], role: Role, size: float = L.BODY_SIZE_PT) -> list[tuple[str, float]]:
+    def spread(self, texts: list[str], style: str) -> list[tuple[str, float]]:
         """Texts set to the width of the longest, by letter-spacing (the stacked 编印单位)."""
-        widths = [sum(self.chains[role].advance(c) for c in text) * size for text in texts]
+        element = L.ELEMENTS[style]
+        chain = self.chains[element.role]  # type: ignore[index]
+        widths = [sum(chain.advance(c) for c in text) * element.size for text in texts]
         longest = max(widths)
         return [(text, (longest - width) / max(len(text) - 1, 1)) for text, width in zip(texts, widths, strict=True)]
 
-    def _lines(self, spans: tuple[Span, ...], role: Role, size: float, widths: tuple[float, float],
+    def _lines(self, spans: tuple[Span, ...], element: L.Element, widths: tuple[float, float],
                spacing: float) -> tuple[SetLine, ...]:
         text = "".join(span.text for span in spans)
         styles = [span.bold for span in spans for _ in span.text]
         advances = [
-            self.chains["bold" if bold else role].advance(char) * size
+            self.chains["bold" if bold else element.role].advance(char) * element.size  # type: ignore[index]
             for char, bold in zip(text, styles, strict=True)
         ]
-        squeeze = L.MAX_SQUEEZE_EM * size
+        squeeze = L.MAX_SQUEEZE_EM * element.size
         return tuple(
             SetLine(_spans(text[line.start : line.end], styles[line.start : line.end]), line.spacing,
                     line.justified)
             for line in break_lines(text, advances, widths, spacing, squeeze)
         )
 
-    def texts(self) -> Iterator[tuple[FieldPath, str, Role]]:
-        """Every text of the issue with the role that sets it, for the font coverage check."""
-        issue = self.issue
-        yield ("name",), issue.name, "xiaobiaosong"
-        yield ("kind",), issue.kind, "xiaobiaosong"
-        for i, issuer in enumerate(issue.issuers):
-            yield ("issuers", i), issuer, "fangsong"
-        for key, text, role in (("compiled_by", issue.compiled_by, "fangsong"), ("notice", issue.notice, "heiti")):
-            if text:
-                yield (key,), text, role  # type: ignore[misc]
-        for i, article in enumerate(issue.articles):
-            yield from _article_texts(("articles", i), article)
-        for group in ("distribution", "contacts", "signoff"):
-            for key, value in getattr(issue, group).items():
-                yield (group, key), f"{key}{value}", "fangsong"
+    def texts(self) -> Iterator[tuple[FieldPath, str, Role, int]]:
+        """Every text of the issue with the role that sets it and where in its field it starts (a hint
+        for locating a character of a paragraph in the prose it came from), for the font check."""
+        for path, text, style, start in _texts(self.issue):
+            yield path, text, L.ELEMENTS[style].role, start  # type: ignore[misc]
+        for i, article in enumerate(self.issue.articles):
+            for j, block in enumerate(article.body):
+                if isinstance(block, Prose):
+                    for paragraph in block.paragraphs:
+                        for span in paragraph.spans:
+                            if span.bold:
+                                yield ("articles", i, "body", j), span.text, "bold", paragraph.offset
 
 
-def _article_texts(path: FieldPath, article: Article) -> Iterator[tuple[FieldPath, str, Role]]:
-    roles: dict[str, Role] = {"title": "xiaobiaosong", "subtitle": "xiaobiaosong", "toc_title": "kaiti",
-                              "kicker": "kaiti", "byline": "kaiti", "dateline": "kaiti", "note": "kaiti",
-                              "source": "kaiti", "author": "kaiti", "link": "kaiti"}
-    for key, role in roles.items():
+def _texts(issue: Issue) -> Iterator[tuple[FieldPath, str, str, int]]:
+    """Every text of the issue with the element that sets it."""
+    yield ("name",), issue.name, "name", 0
+    yield ("kind",), issue.kind, "kind", 0
+    for i, issuer in enumerate(issue.issuers):
+        yield ("issuers", i), issuer, "issuer", 0
+    for key, text, style in (("compiled_by", issue.compiled_by, "issuer"), ("notice", issue.notice, "notice")):
+        if text:
+            yield (key,), text, style, 0
+    for i, article in enumerate(issue.articles):
+        yield from _article_texts(("articles", i), article)
+    for group, style in (("distribution", "distribution"), ("contacts", "contacts"), ("signoff", "signoff")):
+        for key, value in getattr(issue, group).items():
+            yield (group, key), f"{key}{value}", style, 0
+
+
+ARTICLE_FIELDS = {"title": "title", "subtitle": "subtitle", "toc_title": "toc-item", "kicker": "kicker",
+                  "byline": "byline", "dateline": "dateline", "note": "note", "source": "source",
+                  "author": "source", "link": "source"}
+
+
+def _article_texts(path: FieldPath, article: Article) -> Iterator[tuple[FieldPath, str, str, int]]:
+    for key, style in ARTICLE_FIELDS.items():
         if text := getattr(article, key):
-            yield (*path, key), text, role
+            yield (*path, key), text, style, 0
     for j, block in enumerate(article.body):
         if isinstance(block, Prose):
-            yield (*path, "body", j), block.source, "fangsong"
             for paragraph in block.paragraphs:
-                for span in paragraph.spans:
-                    if span.bold:
-                        yield (*path, "body", j), span.text, "bold"
+                text = "".join(span.text for span in paragraph.spans)
+                yield (*path, "body", j), text, HEADING_STYLES[paragraph.level], paragraph.offset
         elif isinstance(block, Photo):
             for key in ("caption", "credit"):
                 if text := getattr(block, key):
-                    yield (*path, "body", j, key), text, "kaiti"
+                    yield (*path, "body", j, key), text, key, 0
         elif isinstance(block, Table):
             for r, row in enumerate(block.table):
                 for c, cell in enumerate(row):
-                    yield (*path, "body", j, "table", r, c), cell, "fangsong"
+                    style = "table-head" if block.header and r == 0 else "table"
+                    yield (*path, "body", j, "table", r, c), cell, style, 0
 
 
 def _spans(text: str, bolds: list[bool]) -> tuple[Span, ...]:
@@ -187,23 +204,20 @@ def _spans(text: str, bolds: list[bool]) -> tuple[Span, ...]:
     return tuple(spans)
 
 
-HEADING_ROLES: dict[int, Role] = {0: "fangsong", 1: "heiti", 2: "kaiti", 3: "fangsong", 4: "fangsong"}
+HEADING_STYLES = {0: "p", 1: "h1", 2: "h2", 3: "h3", 4: "h4"}
 
 
 def set_issue(issue: Issue, typesetter: Typesetter) -> dict[str, object]:
     """The template context: masthead, 目录, articles and colophon, all set in lines."""
     t = typesetter
-    indent = L.INDENT_CHARS * L.char_pitch_pt()
-    articles = [_set_article(article, t, indent) for article in issue.articles]
-    toc = [
-        t.justified((Span(article.toc_entry),), "kaiti", "toc-item", hang=indent, marker="※")
-        for article in issue.articles
-    ] if issue.shows_toc else []
-    colophon_inset = L.COLOPHON_INDENT_CHARS * L.COLOPHON_SIZE_PT
+    hang = L.INDENT_CHARS * L.char_pitch_pt()
+    articles = [_set_article(article, t) for article in issue.articles]
+    toc = [t.justified((Span(article.toc_entry),), "toc-item", hang=hang, marker="※") for article in issue.articles
+           ] if issue.shows_toc else []
+    size = L.ELEMENTS["distribution"].size
     distribution = [
-        t.justified((Span(text if text.endswith("。") else text + "。"),), "fangsong", "distribution",
-                    size=L.COLOPHON_SIZE_PT, hang=(len(label) + 1) * L.COLOPHON_SIZE_PT,
-                    inset=2 * colophon_inset, marker=f"{label}：")
+        t.justified((Span(text if text.endswith("。") else text + "。"),), "distribution",
+                    hang=(len(label) + 1) * size, inset=2 * L.COLOPHON_INDENT_CHARS * size, marker=f"{label}：")
         for label, text in issue.distribution.items()
     ]
     contacts = [f"{label}：{value}" for label, value in issue.contacts.items()]
@@ -213,42 +227,50 @@ def set_issue(issue: Issue, typesetter: Typesetter) -> dict[str, object]:
         [f"{role}：{name}" for role, name in issue.signoff.items()],
         f"共印{issue.copies}份" if issue.copies else None,
     )
-    name_size = min(L.MASTHEAD_MAX_SIZE_PT, L.type_width_pt() / max(len(issue.name), 1))
-    return {"issue": issue, "articles": articles, "toc": toc, "colophon": colophon, "name_size": name_size,
-            "issuers": t.spread(issue.issuers, "fangsong")}
+    return {"issue": issue, "articles": articles, "toc": toc, "colophon": colophon,
+            "name_size": masthead_size(issue.name), "issuers": t.spread(issue.issuers, "issuer")}
 
 
-def _set_article(article: Article, t: Typesetter, indent: float) -> SetArticle:
-    def centred(text: str | None, role: Role, style: str) -> Block | None:
-        return t.ragged(text, role, style) if text else None
+def masthead_size(name: str) -> float:
+    """The masthead name's size: as large as allowed, and never wider than the type area."""
+    return min(L.MASTHEAD_MAX_SIZE_PT, L.type_width_pt() / max(len(name), 1))
+
+
+def _set_article(article: Article, t: Typesetter) -> SetArticle:
+    def ragged(text: str | None, style: str) -> Block | None:
+        return t.ragged(text, style) if text else None
 
     blocks: list[Block | PhotoBlock | TableBlock] = []
     for item in article.body:
         if isinstance(item, Prose):
-            for paragraph in item.paragraphs:
-                blocks.append(t.justified(paragraph.spans, HEADING_ROLES[paragraph.level],
-                                          f"h{paragraph.level}" if paragraph.level else "p", indent=indent))
+            blocks += [t.justified(p.spans, HEADING_STYLES[p.level]) for p in item.paragraphs]
         elif isinstance(item, Photo):
-            blocks.append(PhotoBlock(f"asset:{item.photo.as_posix()}", item.width,
-                                     centred(item.caption, "kaiti", "caption"), item.credit))
+            blocks.append(PhotoBlock(f"asset:{item.photo.as_posix()}", item.width, ragged(item.caption, "caption"),
+                                     item.credit))
         else:
             columns = len(item.table[0])
             blocks.append(TableBlock(item.table, item.header, item.widths or [1.0] * columns, item.caption))
-    note = None
-    if article.note:
-        note = t.justified((Span("编者按：", bold=True), Span(article.note)), "kaiti", "note", indent=indent)
-    credits = "　".join(f"{label}：{value}" for label, value in (("来源", article.source), ("作者", article.author))
-                        if value)
-    reprint = [t.ragged(line, "kaiti", "source", size=L.COLOPHON_SIZE_PT)
-               for line in (credits, f"原文链接：{article.link}" if article.link else "") if line]
+    note = t.justified((Span("编者按：", bold=True), Span(article.note)), "note") if article.note else None
     return SetArticle(
         bookmark=article.title,
-        kicker=centred(article.kicker, "kaiti", "kicker"),
-        title=t.ragged(article.title, "xiaobiaosong", "title", size=L.TITLE_SIZE_PT, balance=True),
-        subtitle=centred(f"——{article.subtitle}" if article.subtitle else None, "kaiti", "subtitle"),
-        byline=centred(article.byline, "kaiti", "byline"),
-        dateline=centred(article.dateline, "kaiti", "dateline"),
+        kicker=ragged(article.kicker, "kicker"),
+        title=t.ragged(article.title, "title", balance=True),
+        subtitle=ragged(subtitle_line(article), "subtitle"),
+        byline=ragged(article.byline, "byline"),
+        dateline=ragged(article.dateline, "dateline"),
         note=note,
         blocks=blocks,
-        source=reprint,
+        source=[t.ragged(line, "source") for line in reprint_lines(article)],
     )
+
+
+def subtitle_line(article: Article) -> str | None:
+    """The subtitle as printed, after a dash."""
+    return f"——{article.subtitle}" if article.subtitle else None
+
+
+def reprint_lines(article: Article) -> list[str]:
+    """The source lines of a reprint: 来源 and 作者 on one line, 原文链接 on the next."""
+    credits = "　".join(f"{label}：{value}" for label, value in (("来源", article.source), ("作者", article.author))
+                        if value)
+    return [line for line in (credits, f"原文链接：{article.link}" if article.link else "") if line]
