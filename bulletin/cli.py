@@ -41,9 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bulletin", description="Typeset a bulletin issue from YAML.")
     parser.add_argument("--version", action="version", version=f"bulletin {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
-    build = commands.add_parser("build", help="render issues into PDF")
+    build = commands.add_parser("build", help="render issues into PDF and DOCX")
     build.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="issue files or folders of them")
     build.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
+    build.add_argument("--format", type=_formats, default=FORMATS, metavar="pdf,docx",
+                       help="what to write (default: both)")
     build.set_defaults(run=_build)
     checking = commands.add_parser("check", help="validate issues without rendering")
     checking.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="issue files or folders of them")
@@ -51,6 +53,17 @@ def _parser() -> argparse.ArgumentParser:
     for command in (build, checking):
         command.add_argument("--verbose", action="store_true", help="show tracebacks of unexpected errors")
     return parser
+
+
+FORMATS = ("pdf", "docx")
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    unknown = [part for part in chosen if part not in FORMATS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"expected pdf, docx or pdf,docx, got {text!r}")
+    return chosen
 
 
 def _issue_files(paths: list[Path]) -> Iterator[Path]:
@@ -81,18 +94,25 @@ def _check(path: Path, args: argparse.Namespace) -> None:
 
 
 def _build(path: Path, args: argparse.Namespace) -> None:
-    from bulletin.html import render_html
-    from bulletin.pdf import harfbuzz_subset_missing, render_pdf
-
-    if harfbuzz_subset_missing() and not getattr(_build, "warned", False):
-        _build.warned = True  # type: ignore[attr-defined]
-        print("warning: HarfBuzz's subsetter (Debian libharfbuzz-subset0) is missing: "
-              "every PDF will take seconds longer to write", file=sys.stderr)
     loaded, typesetter = _prepare(path)
-    pdf = render_pdf(loaded.issue, path.parent, render_html(loaded.issue, typesetter))
-    target = args.out / f"{path.stem}.pdf"
-    write_atomic(target, pdf)
-    print(f"{display_path(path)} -> {display_path(target)}")
+    outputs: dict[Path, bytes] = {}  # everything is rendered before anything is written
+    if "pdf" in args.format:
+        from bulletin.html import render_html
+        from bulletin.pdf import harfbuzz_subset_missing, render_pdf
+
+        if harfbuzz_subset_missing() and not getattr(_build, "warned", False):
+            _build.warned = True  # type: ignore[attr-defined]
+            print("warning: HarfBuzz's subsetter (Debian libharfbuzz-subset0) is missing: "
+                  "every PDF will take seconds longer to write", file=sys.stderr)
+        outputs[args.out / f"{path.stem}.pdf"] = render_pdf(loaded.issue, path.parent,
+                                                            render_html(loaded.issue, typesetter))
+    if "docx" in args.format:
+        from bulletin.word import render_docx
+
+        outputs[args.out / f"{path.stem}.docx"] = render_docx(loaded.issue, path.parent)
+    for target, data in outputs.items():
+        write_atomic(target, data)
+    print(f"{display_path(path)} -> " + ", ".join(display_path(target) for target in outputs))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from bulletin.layout import FREE_FACES, ROLE_NAMES
+from bulletin.layout import FREE_FACES, OFFICE_FACES, ROLE_NAMES, ROLES
 
 FONTS_DIR = Path(os.environ.get("BULLETIN_FONTS", Path(__file__).resolve().parent.parent / "fonts"))
 IGNORED = frozenset("\n\r\t\u200b\u00ad")  # never drawn as glyphs
@@ -107,3 +107,31 @@ class Chain:
         tried = ", ".join(face.label for face in self.faces)
         return (f"character '{char}' (U+{ord(char):04X}) is in no font of the {ROLE_NAMES[self.role]} role "
                 f"(tried: {tried})")
+
+
+def fontconfig_aliases() -> str:
+    """fonts/fonts.conf: the office font names (方正小标宋简体, 仿宋_GB2312 …) as aliases of the free chains,
+    for LibreOffice and other fontconfig programs on machines without the office fonts."""
+    matches = []
+    for role, office in OFFICE_FACES.items():
+        if role == "bold":
+            continue
+        families = dict.fromkeys(name.removesuffix(" Bold") for name in ROLES[role])
+        weight = "" if not ROLES[role][0].endswith(" Bold") else (
+            '\n    <edit name="weight" mode="assign" binding="strong"><const>bold</const></edit>')
+        strings = "".join(f"<string>{family}</string>" for family in families)
+        matches.append(f"""  <match target="pattern">
+    <test name="family"><string>{office}</string></test>
+    <edit name="family" mode="prepend" binding="strong">{strings}</edit>{weight}
+  </match>""")
+    body = "\n".join(matches)
+    return f"""<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<!-- The office fonts as aliases of bulletin's free fonts (bulletin.fonts.fontconfig_aliases writes this file).
+     Use: FONTCONFIG_FILE=fonts/fonts.conf soffice ... -->
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir prefix="relative">.</dir>
+{body}
+</fontconfig>
+"""

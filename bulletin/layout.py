@@ -48,6 +48,11 @@ MASTHEAD_RULE_GAP_MM = 4.0
 COLOPHON_OUTER_RULE_MM = 0.35
 COLOPHON_INNER_RULE_MM = 0.25
 
+# Word, WPS and LibreOffice set the DOCX's lines themselves. Body characters are set this much tighter than
+# their size so that 28 always fit (28 × 15.6 = 436.8 pt, with room to spare for LibreOffice, which narrows the
+# line to its character grid) and 29 never do (452.4 pt > 442.2 pt); justification spreads them to the margin.
+DOCX_CONDENSE_PT = 0.4
+
 # Squeezing a line to push one character in, before pushing one out (W3C clreq): the most a
 # gap between two characters may shrink below the natural spacing, as a fraction of the type size.
 MAX_SQUEEZE_EM = 0.06
@@ -111,6 +116,17 @@ ROLES: dict[str, tuple[str, ...]] = {
     "bold": ("Noto Serif CJK SC Bold",),  # run-in leads: a real bold face (no faux bold in WeasyPrint)
 }
 
+# The faces an office has for each role: what the DOCX names (and the fontconfig aliases in fonts/fonts.conf
+# stand in for) unless the publication file names others.
+OFFICE_FACES: dict[str, str] = {
+    "xiaobiaosong": "方正小标宋简体",
+    "fangsong": "仿宋_GB2312",
+    "kaiti": "楷体_GB2312",
+    "heiti": "黑体",
+    "songti": "宋体",
+    "bold": "仿宋_GB2312",
+}
+
 # What each role is called in Chinese, for messages and the README.
 ROLE_NAMES: dict[str, str] = {
     "xiaobiaosong": "小标宋",
@@ -150,6 +166,7 @@ ELEMENTS: dict[str, Element] = {
     "kind": Element("xiaobiaosong", KIND_SIZE_PT, "center", "Issue Kind", red=True),
     "number": Element("fangsong", BODY_SIZE_PT, "center", "Issue Line"),
     "issuer": Element("fangsong", BODY_SIZE_PT, "left", "Issuer"),
+    "red-rule": Element("fangsong", BODY_SIZE_PT, "left", "Masthead Rule", red=True),
     "toc-heading": Element("heiti", BODY_SIZE_PT, "center", "TOC Heading"),
     "toc-item": Element("kaiti", BODY_SIZE_PT, "justify", "toc 1"),
     "kicker": Element("kaiti", BODY_SIZE_PT, "center", "Kicker"),
@@ -164,6 +181,7 @@ ELEMENTS: dict[str, Element] = {
     "h3": Element("fangsong", BODY_SIZE_PT, "justify", "Heading 3", indent=INDENT_CHARS),
     "h4": Element("fangsong", BODY_SIZE_PT, "justify", "Heading 4", indent=INDENT_CHARS),
     "caption": Element("kaiti", COLOPHON_SIZE_PT, "center", "Caption"),
+    "photo": Element("fangsong", BODY_SIZE_PT, "center", "Picture"),
     "credit": Element("kaiti", COLOPHON_SIZE_PT, "right", "Photo Credit"),
     "table": Element("fangsong", COLOPHON_SIZE_PT, "center", "Table Text"),
     "table-head": Element("heiti", COLOPHON_SIZE_PT, "center", "Table Heading"),

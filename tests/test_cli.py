@@ -35,16 +35,26 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_build_writes_a_pdf_named_after_the_file(project: Path) -> None:
+def test_build_writes_a_pdf_and_a_docx_named_after_the_file(project: Path) -> None:
     result = run("build", "issues/2019/2019-01.yaml", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "issues/2019/2019-01.yaml -> build/2019-01.pdf\n"
+    assert result.stdout == "issues/2019/2019-01.yaml -> build/2019-01.pdf, build/2019-01.docx\n"
     assert (project / "build" / "2019-01.pdf").read_bytes().startswith(b"%PDF-")
-    assert [p.name for p in (project / "build").iterdir()] == ["2019-01.pdf"]  # no temporary file left
+    assert (project / "build" / "2019-01.docx").read_bytes().startswith(b"PK")
+    assert sorted(p.name for p in (project / "build").iterdir()) == ["2019-01.docx", "2019-01.pdf"]
+
+
+def test_format_picks_what_is_written(project: Path) -> None:
+    result = run("build", "issues/2019/2019-01.yaml", "--format", "docx", cwd=project)
+    assert result.stdout == "issues/2019/2019-01.yaml -> build/2019-01.docx\n"
+    assert [p.name for p in (project / "build").iterdir()] == ["2019-01.docx"]
+    result = run("build", "issues/2019/2019-01.yaml", "--format", "odt", cwd=project)
+    assert result.returncode == 2
+    assert "argument --format: expected pdf, docx or pdf,docx, got 'odt'" in result.stderr
 
 
 def test_build_a_folder_into_another_out(project: Path) -> None:
-    result = run("build", "issues", "--out", "pdfs", cwd=project)
+    result = run("build", "issues", "--out", "pdfs", "--format", "pdf", cwd=project)
     assert result.returncode == 0, result.stderr
     assert (project / "pdfs" / "2019-01.pdf").is_file()
 
@@ -56,7 +66,7 @@ def test_check_validates_without_writing(project: Path) -> None:
 
 
 def test_bad_input_fails_cleanly_and_keeps_the_previous_output(project: Path) -> None:
-    assert run("build", "issues/2019/2019-01.yaml", cwd=project).returncode == 0
+    assert run("build", "issues/2019/2019-01.yaml", "--format", "pdf", cwd=project).returncode == 0
     good = (project / "build" / "2019-01.pdf").read_bytes()
     issue = project / "issues" / "2019" / "2019-01.yaml"
     issue.write_text(SMALL.replace("title:", "titel:").replace("number: 1", "number: one"), encoding="utf-8")
@@ -91,7 +101,7 @@ def test_office_fonts_named_in_the_publication_come_first(project: Path) -> None
     result = run("check", "issues/2019/2019-01.yaml", cwd=project)
     assert "(tried: 仿宋_GB2312 (not installed), FandolFang, Noto Serif CJK SC)" in result.stderr
     issue.write_text(SMALL.replace("正文一段，", "# 1 Latin heading\n\n      "), encoding="utf-8")
-    assert run("build", "issues/2019/2019-01.yaml", cwd=project).returncode == 0
+    assert run("build", "issues/2019/2019-01.yaml", "--format", "pdf", cwd=project).returncode == 0
     fonts = subprocess.run(["pdffonts", "build/2019-01.pdf"], cwd=project, capture_output=True, text=True).stdout
     assert "DejaVu" in fonts  # the installed "office" face sets the heading's Latin letters
 

@@ -1,0 +1,505 @@
+"""The DOCX renderer: the same issue, in named Word styles built from the same layout numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, cast
+
+import docx
+from lxml import etree
+from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement as XmlElement
+from docx.shared import Length, Mm, Pt
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph
+
+from bulletin import layout as L
+from bulletin.markup import Span
+from bulletin.model import Article, Issue, Photo, Prose, Role, Table
+from bulletin.typeset import HEADING_STYLES, masthead_size, reprint_lines, subtitle_line
+
+TWIPS_PER_PT = 20
+EIGHTHS_PER_PT = 8  # border widths
+ALIGN = {"justify": "both", "center": "center", "left": "left", "right": "right"}
+OUTLINE = {"title": 0, "h1": 1, "h2": 2, "h3": 3, "h4": 4}  # Word's navigation pane: articles, then headings
+KEEP_WITH_NEXT = {"kicker", "title", "subtitle", "byline", "dateline", "h1", "h2", "h3", "h4", "toc-heading"}
+# Off the document grid: the masthead, the rule, the page numbers and pictures, and every size but the body's.
+OFF_GRID = {"name", "kind", "photo", "page-number", "red-rule"}
+EAST_ASIAN_PUNCTUATION = frozenset("“”‘’—…·")  # must stay in the CJK font, not the Latin one
+STRONG = "Strong"
+# What Word looks for when an office face is missing: the faces Windows itself ships.
+ALT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体", "黑体": "SimHei", "宋体": "SimSun"}
+
+
+def render_docx(issue: Issue, assets: Path) -> bytes:
+    """The issue as DOCX bytes; the same issue gives the same bytes."""
+    document = docx.Document()
+    _setup_styles(document, issue)
+    _setup_section(document)
+    _add_masthead(document, issue)
+    if issue.shows_toc:
+        _add_toc(document, issue)
+    for index, article in enumerate(issue.articles):
+        _add_article(document, article, assets, before=(2 if index == 0 and not issue.shows_toc else 1))
+    _add_colophon(document, issue)
+    _set_properties(document, issue)
+    _declare_fonts(document, issue)
+    _drop_template_leftovers(document)
+    return _deterministic(document, issue.date)
+
+
+# Fonts and styles
+
+
+def office_font(issue: Issue, role: str) -> str:
+    """The face a role names in Word: the office's first configured font, else the usual one."""
+    configured: list[str] = issue.fonts.get(cast(Role, role), [])
+    return configured[0] if configured else L.OFFICE_FACES[role]
+
+
+def _fonts(element: XmlElement, name: str) -> None:
+    """All four font slots, so that neither the theme nor a Latin default decides."""
+    fonts = _child(element, "w:rFonts")
+    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(slot), name)
+
+
+def _setup_styles(document: Document, issue: Issue) -> None:
+    styles = document.styles
+    for fonts in styles.element.iter(qn("w:rFonts")):  # the theme's fonts never decide
+        for attribute in [a for a in fonts.attrib if a.endswith("Theme") or a.endswith("theme")]:
+            del fonts.attrib[attribute]
+    defaults = styles.element.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _fonts(run_defaults, office_font(issue, "fangsong"))
+    _child(run_defaults, "w:sz").set(qn("w:val"), str(int(L.BODY_SIZE_PT * 2)))
+    _child(run_defaults, "w:szCs").set(qn("w:val"), str(int(L.BODY_SIZE_PT * 2)))
+    language = _child(run_defaults, "w:lang")
+    for slot in ("w:val", "w:eastAsia"):
+        language.set(qn(slot), "zh-CN")
+    paragraph_defaults = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    _spacing(paragraph_defaults, before=0, line=L.LINE_PITCH_TWIPS)
+    # Normal carries the body size too: LibreOffice sizes the docGrid's character pitch from it.
+    _paragraph_style(document, issue, "normal", L.Element("fangsong", L.BODY_SIZE_PT, "justify", "Normal"))
+    for name, element in L.ELEMENTS.items():
+        _paragraph_style(document, issue, name, element)
+    strong = _style(document, STRONG, WD_STYLE_TYPE.CHARACTER)
+    run = _reset(strong.element, "w:rPr")
+    _fonts(run, office_font(issue, "fangsong"))
+    _child(run, "w:b")
+    _child(run, "w:bCs")
+
+
+def _paragraph_style(document: Document, issue: Issue, name: str, element: L.Element) -> None:
+    style = _style(document, element.style, WD_STYLE_TYPE.PARAGRAPH)
+    if element.style not in ("Normal",):
+        style.base_style = document.styles["Normal"]
+    size = masthead_size(issue.name) if name == "name" else element.size
+    run = _reset(style.element, "w:rPr")
+    _fonts(run, office_font(issue, element.role))
+    for tag in ("w:sz", "w:szCs"):
+        _child(run, tag).set(qn("w:val"), str(round(size * 2)))
+    if element.red:
+        _child(run, "w:color").set(qn("w:val"), L.red_rgb_hex())
+    if name == "kind":
+        _child(run, "w:spacing").set(qn("w:val"), str(round(size * TWIPS_PER_PT)))  # 专 刊: one em apart
+    on_grid = name not in OFF_GRID and size == L.BODY_SIZE_PT
+    if on_grid:
+        _child(run, "w:spacing").set(qn("w:val"), str(-round(L.DOCX_CONDENSE_PT * TWIPS_PER_PT)))
+    paragraph = _reset(style.element, "w:pPr")
+    if name in KEEP_WITH_NEXT:
+        _child(paragraph, "w:keepNext")
+    # Not snapped to the character grid (LibreOffice gives a 16-pt character two 15.8-pt cells): set
+    # DOCX_CONDENSE_PT tight instead, 28 characters fill the line in Word, WPS and LibreOffice alike.
+    _child(paragraph, "w:snapToGrid").set(qn("w:val"), "0")
+    _spacing(paragraph, before=0, line=None if name in OFF_GRID else L.LINE_PITCH_TWIPS)
+    if element.indent:
+        indent = _child(paragraph, "w:ind")
+        indent.set(qn("w:firstLineChars"), str(round(element.indent * 100)))
+        indent.set(qn("w:firstLine"), str(round(element.indent * element.size * TWIPS_PER_PT)))
+    _child(paragraph, "w:jc").set(qn("w:val"), ALIGN[element.align])
+    if name in OUTLINE:
+        _child(paragraph, "w:outlineLvl").set(qn("w:val"), str(OUTLINE[name]))
+
+
+def _style(document: Document, name: str, kind: WD_STYLE_TYPE) -> Any:
+    """A style by its name: Word's built-in one where the template has it, else a new one."""
+    try:
+        return document.styles[name]
+    except KeyError:
+        style = document.styles.add_style(name, kind)
+        style.quick_style = True
+        return style
+
+
+def _reset(parent: XmlElement, tag: str) -> XmlElement:
+    """An empty property element (pPr, rPr) in place of the template's."""
+    old = parent.find(qn(tag))
+    if old is not None:
+        parent.remove(old)
+    new = OxmlElement(tag)
+    if tag == "w:pPr":
+        anchor = parent.find(qn("w:rPr"))
+        if anchor is not None:
+            anchor.addprevious(new)
+            return new
+    parent.append(new)
+    return new
+
+
+def _child(parent: XmlElement, tag: str) -> XmlElement:
+    """The child element `tag`, made if missing (in the order the schema wants for those we use)."""
+    found = parent.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        order = PROPERTY_ORDER.get(parent.tag, [])
+        later = order[order.index(tag) + 1 :] if tag in order else []
+        successor = next((c for c in parent if c.tag in {qn(t) for t in later}), None)
+        if successor is not None:
+            successor.addprevious(found)
+        else:
+            parent.append(found)
+    return cast(XmlElement, found)
+
+
+PROPERTY_ORDER = {
+    qn("w:tblPr"): ["w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+                    "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders",
+                    "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"],
+    qn("w:pPr"): ["w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl",
+                  "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+                  "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+                  "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                  "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                  "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                  "w:pPrChange"],
+    qn("w:rPr"): ["w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike",
+                  "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid",
+                  "w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz",
+                  "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign",
+                  "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath"],
+}
+
+
+def _spacing(paragraph: XmlElement, *, before: int, line: int | None) -> None:
+    spacing = _child(paragraph, "w:spacing")
+    spacing.set(qn("w:before"), str(before))
+    spacing.set(qn("w:after"), "0")
+    if line is None:
+        spacing.set(qn("w:line"), "240")
+        spacing.set(qn("w:lineRule"), "auto")
+    else:
+        spacing.set(qn("w:line"), str(line))
+        spacing.set(qn("w:lineRule"), "exact")
+
+
+# Page set-up
+
+
+def _setup_section(document: Document) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(L.PAGE_WIDTH_MM), Mm(L.PAGE_HEIGHT_MM)
+    section.top_margin, section.bottom_margin = Mm(L.MARGIN_TOP_MM), Mm(L.MARGIN_BOTTOM_MM)
+    section.left_margin, section.right_margin = Mm(L.MARGIN_LEFT_MM), Mm(L.MARGIN_RIGHT_MM)
+    section.header_distance = Mm(15)
+    footer = L.ELEMENTS["page-number"]
+    section.footer_distance = Mm(L.MARGIN_BOTTOM_MM - L.PAGE_NUMBER_GAP_MM) - Pt(footer.size)
+    grid = _child(section._sectPr, "w:docGrid")
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(L.LINE_PITCH_TWIPS))
+    # The character pitch: the default size plus charSpace/4096 pt, so that 28 fill the type area.
+    grid.set(qn("w:charSpace"), str(round((L.type_width_pt() / L.CHARS_PER_LINE - L.BODY_SIZE_PT) * 4096)))
+    document.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer.paragraphs[0], "right")
+    _page_number(section.even_page_footer.paragraphs[0], "left")
+
+
+def _page_number(paragraph: Paragraph, side: str) -> None:
+    """— N — with a PAGE field, one character in from the outer edge."""
+    element = L.ELEMENTS["page-number"]
+    paragraph.style = element.style
+    properties = paragraph._p.get_or_add_pPr()
+    _child(properties, "w:jc").set(qn("w:val"), side)
+    indent = _child(properties, "w:ind")
+    indent.set(qn(f"w:{side}"), str(round(element.size * TWIPS_PER_PT)))
+    paragraph.add_run("— ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), " PAGE ")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+    paragraph.add_run(" —")
+
+
+# Content
+
+
+def _paragraph(container: Any, style: str, spans: tuple[Span, ...] = (), *, before_lines: int = 0) -> Paragraph:
+    """A paragraph of an element's style in a document or a cell, its bold spans in the Strong style."""
+    paragraph: Paragraph = container.add_paragraph(style=L.ELEMENTS[style].style)
+    for span in spans:
+        run = paragraph.add_run(span.text, style=STRONG if span.bold else None)
+        if EAST_ASIAN_PUNCTUATION.intersection(span.text):
+            _child(run._r.get_or_add_rPr(), "w:rFonts").set(qn("w:hint"), "eastAsia")
+    if before_lines:
+        _spacing(paragraph._p.get_or_add_pPr(), before=before_lines * L.LINE_PITCH_TWIPS, line=L.LINE_PITCH_TWIPS)
+    return paragraph
+
+
+def _text(text: str) -> tuple[Span, ...]:
+    return (Span(text),)
+
+
+def _add_masthead(document: Document, issue: Issue) -> None:
+    if issue.notice:
+        _paragraph(document, "notice", _text(issue.notice))
+    _paragraph(document, "name", _text(issue.name))
+    if issue.kind != "正刊":
+        _paragraph(document, "kind", _text(issue.kind))
+    _paragraph(document, "number", _text(issue.issue_line))
+    rows = len(issue.issuers)
+    longest = max(len(issuer) for issuer in issue.issuers) * L.BODY_SIZE_PT
+    widths = [Pt(longest), Pt(6 * L.BODY_SIZE_PT), Pt(L.type_width_pt() - longest - 6 * L.BODY_SIZE_PT)]
+    table = _table(document, rows, widths, borders=False)
+    for row, issuer in enumerate(issue.issuers):
+        cell = table.cell(row, 0)
+        _fill(cell, "issuer", _text(issuer)).paragraph_format.alignment = 4  # distribute: same width
+    compiled = table.cell(0, 1).merge(table.cell(rows - 1, 1)) if rows > 1 else table.cell(0, 1)
+    _fill(compiled, "issuer", _text(issue.compiled_by or ""))
+    _valign(compiled, "center")
+    date = table.cell(rows - 1, 2)
+    _fill(date, "issuer", _text(issue.date_text)).paragraph_format.alignment = 2
+    _valign(date, "bottom")
+    rule = _paragraph(document, "red-rule")
+    properties = rule._p.get_or_add_pPr()
+    _spacing(properties, before=0, line=round(L.MASTHEAD_RULE_GAP_MM * L.PT_PER_MM * TWIPS_PER_PT))
+    properties.find(qn("w:spacing")).set(qn("w:lineRule"), "exact")
+    _border(_child(properties, "w:pBdr"), "w:bottom", L.MASTHEAD_RULE_PT, L.red_rgb_hex())
+
+
+def _add_toc(document: Document, issue: Issue) -> None:
+    _paragraph(document, "toc-heading", _text("目　录"), before_lines=1)
+    element = L.ELEMENTS["toc-item"]
+    for article in issue.articles:
+        paragraph = _paragraph(document, "toc-item", _text(f"※\t{article.toc_entry}"))
+        indent = _child(paragraph._p.get_or_add_pPr(), "w:ind")
+        hang = str(round(L.INDENT_CHARS * element.size * TWIPS_PER_PT))
+        for slot, value in (("w:leftChars", "200"), ("w:left", hang), ("w:hangingChars", "200"), ("w:hanging", hang)):
+            indent.set(qn(slot), value)
+
+
+def _add_article(document: Document, article: Article, assets: Path, before: int) -> None:
+    heads = [("kicker", article.kicker), ("title", article.title), ("subtitle", subtitle_line(article)),
+             ("byline", article.byline), ("dateline", article.dateline)]
+    for style, text in heads:
+        if text:
+            _paragraph(document, style, _text(text), before_lines=before)
+            before = 0
+    if article.note:
+        _paragraph(document, "note", (Span("编者按：", bold=True), Span(article.note)))
+    for block in article.body:
+        if isinstance(block, Prose):
+            for parsed in block.paragraphs:
+                _paragraph(document, HEADING_STYLES[parsed.level], parsed.spans)
+        elif isinstance(block, Photo):
+            _add_photo(document, block, assets)
+        elif isinstance(block, Table):
+            _add_table(document, block)
+    for line in reprint_lines(article):
+        _paragraph(document, "source", _text(line))
+
+
+def _add_photo(document: Document, photo: Photo, assets: Path) -> None:
+    paragraph = _paragraph(document, "photo")
+    paragraph.add_run().add_picture(str(assets / photo.photo), width=Mm(L.TYPE_WIDTH_MM * photo.width))
+    if photo.caption:
+        _paragraph(document, "caption", _text(photo.caption))
+    if photo.credit:
+        _paragraph(document, "credit", _text(photo.credit))
+
+
+def _add_table(document: Document, block: Table) -> None:
+    if block.caption:
+        _paragraph(document, "table-head", _text(block.caption))
+    weights = block.widths or [1.0] * len(block.table[0])
+    widths = [Pt(L.type_width_pt() * weight / sum(weights)) for weight in weights]
+    table = _table(document, len(block.table), widths, borders=True)
+    for r, row in enumerate(block.table):
+        style = "table-head" if block.header and r == 0 else "table"
+        for c, text in enumerate(row):
+            _fill(table.cell(r, c), style, _text(text))
+    if block.header:
+        _child(table.rows[0]._tr.get_or_add_trPr(), "w:tblHeader")
+
+
+def _add_colophon(document: Document, issue: Issue) -> None:
+    """The colophon: a table floated to the bottom of the last page's type area (Word and WPS place it
+    there; LibreOffice sets it inline after the text), its rules the table's borders."""
+    size = L.ELEMENTS["distribution"].size
+    inset = round(L.COLOPHON_INDENT_CHARS * size * TWIPS_PER_PT)
+    table = _table(document, 0, [Pt(L.type_width_pt())], borders=False)
+    if issue.distribution:
+        cell = _new_row(table)
+        for label, text in issue.distribution.items():
+            paragraph = _paragraph(cell, "distribution", _text(f"{label}：{text.removesuffix('。')}。"))
+            hang = round((len(label) + 1) * size * TWIPS_PER_PT)
+            _indent(paragraph, left=inset + hang, right=inset, hanging=hang)
+    contacts = [f"{label}：{value}" for label, value in issue.contacts.items()]
+    if contacts:
+        cell = _new_row(table)
+        for i in range(0, len(contacts), 2):
+            _tabbed(cell, "contacts", contacts[i : i + 2], inset)
+    signoff = [f"{role}：{name}" for role, name in issue.signoff.items()]
+    signoff += [f"共印{issue.copies}份"] if issue.copies else []
+    if signoff:
+        _tabbed(_new_row(table), "signoff", signoff, inset)
+    for cell in (row.cells[0] for row in table.rows):
+        cell._tc.remove(cell.paragraphs[0]._p)  # the empty paragraph every new cell starts with
+    properties = table._tbl.tblPr
+    borders = _child(properties, "w:tblBorders")
+    _border(borders, "w:top", L.COLOPHON_OUTER_RULE_MM * L.PT_PER_MM)
+    _border(borders, "w:bottom", L.COLOPHON_OUTER_RULE_MM * L.PT_PER_MM)
+    _border(borders, "w:insideH", L.COLOPHON_INNER_RULE_MM * L.PT_PER_MM)
+    floating = _child(properties, "w:tblpPr")
+    for attribute, value in (("w:vertAnchor", "margin"), ("w:horzAnchor", "margin"),
+                             ("w:tblpXSpec", "center"), ("w:tblpYSpec", "bottom")):
+        floating.set(qn(attribute), value)
+    # A floating table belongs to the paragraph after it: an empty one that ends the document.
+    anchor = _paragraph(document, "red-rule")
+    _spacing(anchor._p.get_or_add_pPr(), before=0, line=TWIPS_PER_PT)
+
+
+def _new_row(table: DocxTable) -> Any:
+    return table.add_row().cells[0]  # type: ignore[no-untyped-call]
+
+
+def _tabbed(container: object, style: str, cells: list[str], inset: int) -> Paragraph:
+    """Cells on one line at tab stops spread across the type area: the first left, the last right."""
+    paragraph = _paragraph(container, style, _text("\t".join(cells)))
+    _indent(paragraph, left=inset, right=inset)
+    width = round(L.type_width_pt() * TWIPS_PER_PT) - 2 * inset
+    tabs = _child(paragraph._p.get_or_add_pPr(), "w:tabs")
+    last = len(cells) - 1
+    for i in range(1, len(cells)):
+        tab = OxmlElement("w:tab")
+        kind = "right" if i == last and style == "signoff" else "center" if style == "signoff" else "left"
+        tab.set(qn("w:val"), kind)
+        tab.set(qn("w:pos"), str(inset + round(width * i / (last if style == "signoff" else len(cells)))))
+        tabs.append(tab)
+    return paragraph
+
+
+def _indent(paragraph: Paragraph, *, left: int, right: int, hanging: int = 0) -> None:
+    indent = _child(paragraph._p.get_or_add_pPr(), "w:ind")
+    indent.set(qn("w:left"), str(left))
+    indent.set(qn("w:right"), str(right))
+    if hanging:
+        indent.set(qn("w:hanging"), str(hanging))
+
+
+def _table(document: Document, rows: int, widths: Sequence[Length], *, borders: bool) -> DocxTable:
+    """A table with its grid widths written out (WPS reads w:gridCol)."""
+    table: DocxTable = document.add_table(rows=rows, cols=len(widths))
+    table.style = document.styles["Table Grid"] if borders else document.styles["Normal Table"]
+    table.autofit = False
+    grid = table._tbl.tblGrid
+    for column, width in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
+        column.set(qn("w:w"), str(round(width / 635)))  # EMU to twips
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+    properties = table._tbl.tblPr
+    _child(properties, "w:tblW").set(qn("w:w"), str(round(sum(widths) / 635)))
+    properties.find(qn("w:tblW")).set(qn("w:type"), "dxa")
+    if not borders:  # layout tables: the text lines up with the type area's edges
+        margins = _child(properties, "w:tblCellMar")
+        for side in ("w:left", "w:right"):
+            margin = _child(margins, side)
+            margin.set(qn("w:w"), "0")
+            margin.set(qn("w:type"), "dxa")
+    return table
+
+
+def _fill(cell: Any, style: str, spans: tuple[Span, ...]) -> Paragraph:
+    """Text into a cell's first paragraph."""
+    paragraph: Paragraph = cell.paragraphs[0]
+    paragraph.style = L.ELEMENTS[style].style
+    for span in spans:
+        paragraph.add_run(span.text, style=STRONG if span.bold else None)
+    return paragraph
+
+
+def _valign(cell: object, where: str) -> None:
+    _child(cell._tc.get_or_add_tcPr(), "w:vAlign").set(qn("w:val"), where)  # type: ignore[attr-defined]
+
+
+def _border(parent: XmlElement, side: str, width_pt: float, colour: str = "000000") -> None:
+    border = _child(parent, side)
+    for attribute, value in (("w:val", "single"), ("w:sz", str(round(width_pt * EIGHTHS_PER_PT))),
+                             ("w:space", "0"), ("w:color", colour)):
+        border.set(qn(attribute), value)
+
+
+# Metadata and bytes
+
+
+def _set_properties(document: Document, issue: Issue) -> None:
+    properties = document.core_properties
+    moment = dt.datetime(issue.date.year, issue.date.month, issue.date.day, tzinfo=dt.UTC)
+    properties.title = f"{issue.name} {issue.issue_line}"
+    properties.subject = f"{issue.name} {issue.kind} {issue.issue_line} {issue.date_text}"
+    properties.author = "　".join(issue.issuers)
+    properties.keywords = f"{issue.name}, {issue.issue_line}, {issue.kind}"
+    properties.last_modified_by = "bulletin"
+    properties.language = "zh-CN"
+    properties.comments = ""
+    properties.created = properties.modified = moment
+    properties.last_printed = moment
+    properties.revision = 1
+
+
+def _declare_fonts(document: Document, issue: Issue) -> None:
+    """The office faces in the font table, as Chinese (GB2312) fonts with the Windows faces to fall back on."""
+    font_part = next(rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/fontTable"))
+    root = etree.fromstring(font_part.blob)
+    for name in dict.fromkeys(office_font(issue, role) for role in L.OFFICE_FACES):
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        if name in ALT_NAMES:
+            etree.SubElement(font, qn("w:altName")).set(qn("w:val"), ALT_NAMES[name])
+        etree.SubElement(font, qn("w:charset")).set(qn("w:val"), "86")
+        etree.SubElement(font, qn("w:family")).set(qn("w:val"), "auto")
+        etree.SubElement(font, qn("w:pitch")).set(qn("w:val"), "variable")
+    font_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _drop_template_leftovers(document: Document) -> None:
+    """python-docx's template carries a thumbnail of another page and Word 2010's stylesWithEffects (whose
+    styles still follow the theme's fonts): neither belongs in the issue."""
+    for rels, kind in ((document.part.package.rels, "/thumbnail"), (document.part.rels, "/stylesWithEffects")):
+        for rel_id in [rel_id for rel_id, rel in rels.items() if rel.reltype.endswith(kind)]:
+            rels.pop(rel_id)
+
+
+def _deterministic(document: Document, date: dt.date) -> bytes:
+    """The saved package with every zip entry dated from the issue, so the bytes never change."""
+    raw = io.BytesIO()
+    document.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(date.year, date.month, date.day, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
