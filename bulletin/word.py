@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import docx
-from lxml import etree
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
@@ -19,6 +18,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement as XmlElement
 from docx.shared import Length, Mm, Pt
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from bulletin import layout as L
 from bulletin.markup import Span

@@ -1,0 +1,237 @@
+"""The DOCX: its XML against golden files, its page set-up, styles and fonts, and LibreOffice's rendering of it."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import docx
+import pdfplumber
+import pytest
+from conftest import ISSUES, REFERENCE, ROOT
+from lxml import etree
+from office import convert_to_pdf
+
+from bulletin import layout
+from bulletin.fonts import fontconfig_aliases
+from bulletin.html import render_html
+from bulletin.loader import Loaded, load
+from bulletin.pdf import render_pdf
+from bulletin.word import render_docx
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SAMPLES = {
+    "2018-06": ISSUES / "2018" / "2018-06.yaml",
+    "2018-10": ISSUES / "2018" / "2018-10.yaml",
+    "features": ROOT / "tests" / "data" / "features" / "issues" / "features.yaml",
+}
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+NS = {"w": W[1:-1]}
+
+
+@dataclass
+class Built:
+    loaded: Loaded
+    data: bytes
+
+    def part(self, name: str) -> Any:
+        with zipfile.ZipFile(io.BytesIO(self.data)) as package:
+            return etree.fromstring(package.read(name))
+
+
+@pytest.fixture(scope="session")
+def built() -> dict[str, Built]:
+    result = {}
+    for name, path in SAMPLES.items():
+        loaded = load(path)
+        result[name] = Built(loaded, render_docx(loaded.issue, path.parent))
+    return result
+
+
+@pytest.fixture(scope="session")
+def libreoffice(built: dict[str, Built], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The reference issues as LibreOffice prints them (one LibreOffice run for all)."""
+    out = tmp_path_factory.mktemp("libreoffice")
+    documents = []
+    for name in ("2018-06", "2018-10"):
+        documents.append(out / f"{name}.docx")
+        documents[-1].write_bytes(built[name].data)
+    return dict(zip(("2018-06", "2018-10"), convert_to_pdf(documents, out), strict=True))
+
+
+def pretty(xml: Any) -> str:
+    return etree.tostring(xml, pretty_print=True, encoding="unicode")
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_document_xml_matches_golden(built: dict[str, Built], name: str, regen_golden: bool) -> None:
+    xml = pretty(built[name].part("word/document.xml"))
+    golden = GOLDEN / f"{name}.document.xml"
+    if regen_golden:
+        golden.write_text(xml, encoding="utf-8")
+    assert golden.exists(), f"no golden file: run the tests with --regen-golden once, then read {golden}"
+    assert xml.splitlines() == golden.read_text(encoding="utf-8").splitlines(), (
+        "word/document.xml changed: if intended, regenerate (README)")
+
+
+def test_same_issue_same_bytes(built: dict[str, Built]) -> None:
+    again = render_docx(built["features"].loaded.issue, SAMPLES["features"].parent)
+    assert again == built["features"].data
+
+
+def test_python_docx_opens_it(built: dict[str, Built]) -> None:
+    for item in built.values():
+        document = docx.Document(io.BytesIO(item.data))
+        assert document.paragraphs and document.core_properties.title.startswith("工商联信息")
+
+
+def test_page_setup_grid_and_footers(built: dict[str, Built]) -> None:
+    item = built["2018-10"]
+    document = item.part("word/document.xml")
+    (section,) = document.findall(".//w:body/w:sectPr", NS)
+    size, margins, grid = (section.find(f"w:{tag}", NS) for tag in ("pgSz", "pgMar", "docGrid"))
+    assert (int(size.get(W + "w")), int(size.get(W + "h"))) == (11906, 16838)  # A4 in twips
+    twips = {side: int(margins.get(W + side)) / 56.6929 for side in ("top", "left", "right", "bottom")}
+    assert {side: round(mm) for side, mm in twips.items()} == {"top": 37, "left": 28, "right": 26, "bottom": 35}
+    assert grid.get(W + "type") == "linesAndChars" and grid.get(W + "linePitch") == "579"
+    pitch = layout.BODY_SIZE_PT + int(grid.get(W + "charSpace")) / 4096
+    type_height = layout.TYPE_HEIGHT_MM * layout.PT_PER_MM
+    assert round(layout.type_width_pt() / pitch) == 28 and int(type_height / 28.95) == 22
+    settings = item.part("word/settings.xml")
+    assert settings.find("w:evenAndOddHeaders", NS) is not None
+    references = {ref.get(W + "type"): ref for ref in section.findall("w:footerReference", NS)}
+    assert set(references) == {"default", "even"}
+    for footer_name, side in (("word/footer1.xml", "right"), ("word/footer2.xml", "left")):
+        footer = item.part(footer_name)
+        text = "".join(footer.itertext())
+        assert text == "— 1 —", text
+        assert footer.find(".//w:fldSimple", NS).get(W + "instr").strip() == "PAGE"
+        assert footer.find(".//w:jc", NS).get(W + "val") in (side, "right" if side == "right" else "left")
+    jcs = sorted(item.part(name).find(".//w:jc", NS).get(W + "val") for name in ("word/footer1.xml", "word/footer2.xml"))
+    assert jcs == ["left", "right"]
+
+
+def test_every_paragraph_has_a_named_style(built: dict[str, Built]) -> None:
+    for name, item in built.items():
+        document = item.part("word/document.xml")
+        for paragraph in document.iter(W + "p"):
+            if paragraph.getparent().tag == W + "tc" and not "".join(paragraph.itertext()):
+                continue  # the empty paragraph a table cell must hold
+            assert paragraph.find("w:pPr/w:pStyle", NS) is not None, (name, "".join(paragraph.itertext()))
+    styles = built["features"].part("word/styles.xml")
+    names = {style.find("w:name", NS).get(W + "val") for style in styles.findall("w:style", NS)}
+    for element in layout.ELEMENTS.values():
+        assert element.style.lower() in {n.lower() for n in names}, element.style
+    for builtin in ("heading 1", "heading 4", "Title", "Subtitle", "caption", "Body Text", "toc 1", "Strong"):
+        assert builtin.lower() in {n.lower() for n in names}
+
+
+def test_fonts_name_the_office_faces_in_all_four_slots_and_never_the_theme(built: dict[str, Built]) -> None:
+    styles = built["2018-10"].part("word/styles.xml")
+    assert not [f.attrib for f in styles.iter(W + "rFonts") if any("heme" in a for a in f.attrib)]
+    by_style = {style.find("w:name", NS).get(W + "val").lower(): style for style in styles.findall("w:style", NS)}
+    for element in layout.ELEMENTS.values():
+        fonts = by_style[element.style.lower()].find("w:rPr/w:rFonts", NS)
+        slots = {slot: fonts.get(W + slot) for slot in ("ascii", "hAnsi", "eastAsia", "cs")}
+        assert set(slots.values()) == {layout.OFFICE_FACES[element.role]}, (element.style, slots)
+    defaults = styles.find("w:docDefaults/w:rPrDefault/w:rPr", NS)
+    assert defaults.find("w:lang", NS).get(W + "eastAsia") == "zh-CN"
+    assert defaults.find("w:lang", NS).get(W + "val") == "zh-CN"
+    document = built["2018-10"].part("word/document.xml")
+    hinted = [run for run in document.iter(W + "r") if "“" in "".join(run.itertext())]
+    assert hinted and all(run.find("w:rPr/w:rFonts", NS).get(W + "hint") == "eastAsia" for run in hinted)
+
+
+def test_office_fonts_follow_the_publication(tmp_path: Path) -> None:
+    (tmp_path / "issues").mkdir()
+    publication = (ROOT / "publication.yaml").read_text(encoding="utf-8") + "fonts:\n  fangsong: [方正仿宋_GBK]\n"
+    (tmp_path / "publication.yaml").write_text(publication, encoding="utf-8")
+    (tmp_path / "issues" / "a.yaml").write_bytes(SAMPLES["2018-10"].read_bytes())
+    loaded = load(tmp_path / "issues" / "a.yaml")
+    styles = Built(loaded, render_docx(loaded.issue, tmp_path / "issues")).part("word/styles.xml")
+    body = [s for s in styles.findall("w:style", NS) if s.get(W + "styleId") == "BodyText"][0]
+    assert body.find("w:rPr/w:rFonts", NS).get(W + "eastAsia") == "方正仿宋_GBK"
+
+
+def test_masthead_colophon_tables_photos_and_toc(built: dict[str, Built]) -> None:
+    features = built["features"]
+    document = features.part("word/document.xml")
+    styles = features.part("word/styles.xml")
+    masthead = [s for s in styles.findall("w:style", NS) if s.get(W + "styleId") == "Masthead"][0]
+    assert masthead.find("w:rPr/w:color", NS).get(W + "val") == layout.red_rgb_hex() == "FF3333"
+    red_rule = document.find(".//w:pBdr/w:bottom", NS)
+    assert (red_rule.get(W + "color"), red_rule.get(W + "sz")) == ("FF3333", "10")
+    floating = [t for t in document.iter(W + "tbl") if t.find("w:tblPr/w:tblpPr", NS) is not None]
+    assert len(floating) == 1 and floating[0].find("w:tblPr/w:tblpPr", NS).get(W + "tblpYSpec") == "bottom"
+    borders = floating[0].find("w:tblPr/w:tblBorders", NS)
+    sizes = {side: int(borders.find(f"w:{side}", NS).get(W + "sz")) / 8 / layout.PT_PER_MM
+             for side in ("top", "bottom", "insideH")}
+    eighth_of_a_point = 1 / 8 / layout.PT_PER_MM  # the resolution of Word's border widths, in mm
+    for side, target in (("top", 0.35), ("bottom", 0.35), ("insideH", 0.25)):
+        assert abs(sizes[side] - target) <= eighth_of_a_point / 2, (side, sizes[side])
+    assert "".join(floating[0].itertext()).startswith("送：")
+    data_tables = [t for t in document.iter(W + "tbl") if "行业" in "".join(t.itertext())]
+    columns = [int(c.get(W + "w")) for c in data_tables[0].findall("w:tblGrid/w:gridCol", NS)]
+    assert len(columns) == 3 and abs(sum(columns) - 8844) <= 2 and columns[0] > columns[1]
+    with zipfile.ZipFile(io.BytesIO(features.data)) as package:
+        assert any(name.startswith("word/media/") for name in package.namelist())
+    assert document.find(".//w:drawing", NS) is not None
+    text = "".join(document.itertext())
+    assert "市工商联召开复工复产座谈会" in text and "李四 摄" in text and "※民营企业复工复产情况调查" in text  # ※, a tab, the title
+    assert not [i for i in document.iter(W + "instrText") if "TOC" in (i.text or "")]
+    assert not [f for f in document.iter(W + "fldSimple") if "TOC" in f.get(W + "instr", "")]
+
+
+def test_the_fontconfig_aliases_file_is_current() -> None:
+    assert (ROOT / "fonts" / "fonts.conf").read_text(encoding="utf-8") == fontconfig_aliases(), (
+        "fonts/fonts.conf is stale: regenerate it with bulletin.fonts.fontconfig_aliases()")
+
+
+# LibreOffice's rendering of the DOCX
+
+
+def alnum(text: str) -> str:
+    return "".join(c for c in text if c.isalnum())
+
+
+@pytest.mark.parametrize("name", ["2018-06", "2018-10"])
+def test_libreoffice_reproduces_the_reference_text(libreoffice: dict[str, Path], name: str) -> None:
+    with pdfplumber.open(libreoffice[name]) as pdf:
+        text = alnum("".join(page.extract_text() for page in pdf.pages))
+    reference = alnum((REFERENCE / f"{name}.txt").read_text(encoding="utf-8"))
+    ratio = difflib.SequenceMatcher(None, text, reference, autojunk=False).ratio()
+    assert ratio >= 0.99, f"{name}: LibreOffice's text matches the reference at {ratio:.4f}"
+
+
+@pytest.mark.parametrize("name", ["2018-06", "2018-10"])
+def test_libreoffice_keeps_28_characters_a_line(libreoffice: dict[str, Path], name: str) -> None:
+    left, right = layout.MARGIN_LEFT_MM, layout.MARGIN_LEFT_MM + layout.TYPE_WIDTH_MM
+    full = []
+    with pdfplumber.open(libreoffice[name]) as pdf:
+        for page in pdf.pages:
+            for line in page.extract_text_lines():
+                chars = [c for c in line["chars"] if c["text"].strip()]
+                text = "".join(c["text"] for c in chars)
+                at_left = abs(line["x0"] / layout.PT_PER_MM - left) < 1
+                at_right = abs(line["x1"] / layout.PT_PER_MM - right) < 1.5
+                body = chars and abs(chars[0]["size"] - layout.BODY_SIZE_PT) < 0.5
+                if body and at_left and at_right and all(unicodedata.east_asian_width(c) in "WF" for c in text):
+                    full.append(text)
+    share = sum(len(text) == layout.CHARS_PER_LINE for text in full) / len(full)
+    wrong = [text for text in full if len(text) != layout.CHARS_PER_LINE]
+    assert len(full) > 40 and share >= 0.9, f"{name}: {share:.1%} of {len(full)} full lines hold 28: {wrong[:8]}"
+
+
+@pytest.mark.parametrize("name", ["2018-06", "2018-10"])
+def test_libreoffice_page_count_matches_the_pdf(built: dict[str, Built], libreoffice: dict[str, Path],
+                                                 name: str) -> None:
+    issue = built[name].loaded.issue
+    weasyprint_pages = len(pdfplumber.open(io.BytesIO(render_pdf(issue, SAMPLES[name].parent,
+                                                                  render_html(issue)))).pages)
+    with pdfplumber.open(libreoffice[name]) as pdf:
+        assert abs(len(pdf.pages) - weasyprint_pages) <= 1, (len(pdf.pages), weasyprint_pages)
