@@ -52,6 +52,7 @@ def render_html(issue: Issue, typesetter: Typesetter | None = None) -> str:
         roles=roles,
         red=RED,
         indent=f"{layout.INDENT_CHARS * layout.char_pitch_pt():.4f}pt",
-        page_number_gap=f"{layout.PAGE_NUMBER_GAP_MM}mm",
+        # The dash sits mid-em: the top of the box is half an em above it.
+        page_number_gap=f"{layout.PAGE_NUMBER_GAP_MM * layout.PT_PER_MM - layout.PAGE_NUMBER_SIZE_PT / 2:.4f}pt",
     )
     return env.get_template("issue.html.j2").render(css=css, **set_issue(issue, typesetter))
