@@ -1,61 +1,66 @@
-"""The command line: bulletin build | check."""
+"""The command line: bulletin build | check | new | publish | verify | index | search."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from bulletin import __version__
-from bulletin.check import check
 from bulletin.errors import BulletinError, Problem
-from bulletin.fonts import FontError
-from bulletin.loader import PUBLICATION_FILE, Loaded, display_path, load
-from bulletin.output import write_atomic
-from bulletin.typeset import Typesetter
+
+FORMATS = ("pdf", "docx")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run a command; exit status 0 when every issue went through, 1 when any did not."""
+    """Run a command; exit status 0 when all went through, 1 when anything did not."""
     args = _parser().parse_args(argv)
-    failed = 0
-    for path in _issue_files(args.paths):
-        try:
-            args.run(path, args)
-        except BulletinError as error:
-            failed += 1
-            for problem in error.problems:
-                print(problem, file=sys.stderr)
-        except Exception as error:  # an error of ours or of a library: a message, not a traceback
-            failed += 1
-            if args.verbose:
-                traceback.print_exc()
-            print(f"{display_path(path)}: error: {error}"
-                  + ("" if args.verbose else " (--verbose shows the traceback)"), file=sys.stderr)
-    return 1 if failed else 0
+    try:
+        return int(args.run(args))
+    except BulletinError as error:
+        _print_problems(error.problems)
+    except Exception as error:  # an error of ours or of a library: a message, not a traceback
+        if args.verbose:
+            traceback.print_exc()
+        print(f"error: {error}" + ("" if args.verbose else " (--verbose shows the traceback)"), file=sys.stderr)
+    return 1
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bulletin", description="Typeset a bulletin issue from YAML.")
+    parser = argparse.ArgumentParser(prog="bulletin", description="Typeset and archive a bulletin's issues.")
     parser.add_argument("--version", action="version", version=f"bulletin {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
-    build = commands.add_parser("build", help="render issues into PDF and DOCX")
-    build.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="issue files or folders of them")
+
+    def command(name: str, help: str, run: object) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help)
+        sub.set_defaults(run=run)
+        sub.add_argument("--verbose", action="store_true", help="show tracebacks of unexpected errors")
+        return sub
+
+    paths = {"nargs": "+", "type": Path, "metavar": "PATH", "help": "issue files or folders of them"}
+    build = command("build", "render issues into PDF and DOCX (only what changed)", _build)
+    build.add_argument("paths", **paths)  # type: ignore[arg-type]
     build.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
     build.add_argument("--format", type=_formats, default=FORMATS, metavar="pdf,docx",
                        help="what to write (default: both)")
-    build.set_defaults(run=_build)
-    checking = commands.add_parser("check", help="validate issues without rendering")
-    checking.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="issue files or folders of them")
-    checking.set_defaults(run=_check)
-    for command in (build, checking):
-        command.add_argument("--verbose", action="store_true", help="show tracebacks of unexpected errors")
+    build.add_argument("--jobs", type=int, default=None, help="processes to use (default: one per core)")
+    checking = command("check", "validate issues without rendering", _check)
+    checking.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="issue files or folders of them")
+    checking.add_argument("--all", action="store_true", help="the whole archive (issues/), with its numbering")
+    new = command("new", "create the next issue's file", _new)
+    new.add_argument("--date", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)")
+    new.add_argument("--issues", type=Path, default=Path("issues"), help="the archive of issue files")
+    publish = command("publish", "freeze an issue in the archive (PDF/A-3b with its YAML, DOCX, manifest)",
+                      _publish)
+    publish.add_argument("path", type=Path, metavar="ISSUE")
+    publish.add_argument("--supersede", action="store_true", help="publish a corrected edition beside the first")
+    publish.add_argument("--reason", default=None, help="why a corrected edition is needed (logged)")
+    verify = command("verify", "re-hash the archive against its manifest", _verify)
+    verify.add_argument("--archive", type=Path, default=None, help="the archive folder (default: publication's)")
     return parser
-
-
-FORMATS = ("pdf", "docx")
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -66,53 +71,119 @@ def _formats(text: str) -> tuple[str, ...]:
     return chosen
 
 
-def _issue_files(paths: list[Path]) -> Iterator[Path]:
-    """The issue files named, and those under the folders named (publication files aside)."""
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.yaml") if p.name != PUBLICATION_FILE)
+def _issue_files(paths: list[Path]) -> list[Path]:
+    """The issue files named, and those under the folders named."""
+    from bulletin.archive import issue_files
+
+    return [file for path in paths for file in (issue_files(path) if path.is_dir() else [path])]
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from bulletin.build import Result, build_all
+    from bulletin.loader import display_path
+    from bulletin.pdf import harfbuzz_subset_missing
+
+    if "pdf" in args.format and harfbuzz_subset_missing():
+        print("warning: HarfBuzz's subsetter (Debian libharfbuzz-subset0) is missing: "
+              "every PDF will take seconds longer to write", file=sys.stderr)
+    paths = _issue_files(args.paths)
+
+    def report(done: int, total: int, result: Result) -> None:
+        progress = f"[{done}/{total}] " if total > 1 else ""
+        if result.written:
+            targets = ", ".join(display_path(target) for target in result.written)
+            print(f"{progress}{display_path(result.path)} -> {targets}", flush=True)
+        elif result.problems:
+            _print_problems(result.problems)
         else:
-            yield path
+            if args.verbose and result.trace:
+                print(result.trace, file=sys.stderr, end="")
+            print(f"{display_path(result.path)}: error: {result.error}"
+                  + ("" if args.verbose else " (--verbose shows the traceback)"), file=sys.stderr)
+
+    results = build_all(paths, args.out, args.format, report, jobs=args.jobs)
+    skipped = sum(result.skipped for result in results)
+    if skipped:
+        print(f"{skipped} of {len(results)} up to date")
+    return 1 if any(result.problems or result.error for result in results) else 0
 
 
-def _prepare(path: Path) -> tuple[Loaded, Typesetter]:
-    """Load and check an issue: every problem at once, or nothing."""
-    loaded = load(path)
-    try:
-        typesetter = Typesetter(loaded.issue)
-    except FontError as error:
-        raise BulletinError([Problem(display_path(path), 0, 0, "", str(error))]) from None
-    problems = check(loaded, typesetter)
-    if problems:
-        raise BulletinError(problems)
-    return loaded, typesetter
+def _check(args: argparse.Namespace) -> int:
+    from bulletin.archive import integrity, scan
+    from bulletin.build import prepare
+    from bulletin.loader import display_path
+
+    paths = args.paths or ([Path("issues")] if args.all else [])
+    if not paths:
+        raise BulletinError([Problem("bulletin", 0, 0, "", "check what? name issue files or folders, or --all")])
+    failed = False
+    for path in _issue_files(paths):
+        try:
+            prepare(path)
+            print(f"{display_path(path)}: ok")
+        except BulletinError as error:
+            failed = True
+            _print_problems(error.problems)
+    folders = [path for path in paths if path.is_dir()]
+    archive_problems = [problem for folder in folders for problem in integrity(scan(folder))]
+    _print_problems(archive_problems)
+    return 1 if failed or archive_problems else 0
 
 
-def _check(path: Path, args: argparse.Namespace) -> None:
-    _prepare(path)
-    print(f"{display_path(path)}: ok")
+def _new(args: argparse.Namespace) -> int:
+    from bulletin.archive import create_new
+    from bulletin.loader import display_path
+
+    print(display_path(create_new(args.issues, args.date or dt.date.today())))
+    return 0
 
 
-def _build(path: Path, args: argparse.Namespace) -> None:
-    loaded, typesetter = _prepare(path)
-    outputs: dict[Path, bytes] = {}  # everything is rendered before anything is written
-    if "pdf" in args.format:
-        from bulletin.html import render_html
-        from bulletin.pdf import harfbuzz_subset_missing, render_pdf
+def _publish(args: argparse.Namespace) -> int:
+    from bulletin.archive import publish
+    from bulletin.build import prepare
+    from bulletin.loader import display_path
+    from bulletin.pdf import render_archival_pdf
+    from bulletin.word import render_docx
 
-        if harfbuzz_subset_missing() and not getattr(_build, "warned", False):
-            _build.warned = True  # type: ignore[attr-defined]
-            print("warning: HarfBuzz's subsetter (Debian libharfbuzz-subset0) is missing: "
-                  "every PDF will take seconds longer to write", file=sys.stderr)
-        outputs[args.out / f"{path.stem}.pdf"] = render_pdf(loaded.issue, path.parent,
-                                                            render_html(loaded.issue, typesetter))
-    if "docx" in args.format:
-        from bulletin.word import render_docx
+    if args.supersede and not args.reason:
+        raise BulletinError([Problem(display_path(args.path), 0, 0, "", "--supersede needs --reason '…' (it is "
+                                                                        "logged in the manifest)")])
+    loaded, typesetter = prepare(args.path)
+    from bulletin.html import render_html
 
-        outputs[args.out / f"{path.stem}.docx"] = render_docx(loaded.issue, path.parent)
-    for target, data in outputs.items():
-        write_atomic(target, data)
-    print(f"{display_path(path)} -> " + ", ".join(display_path(target) for target in outputs))
+    pdf = render_archival_pdf(loaded.issue, args.path.parent, args.path, render_html(loaded.issue, typesetter))
+    outputs = {"pdf": pdf, "docx": render_docx(loaded.issue, args.path.parent)}
+    outcome, written = publish(loaded, outputs, supersede=args.supersede, reason=args.reason)
+    if outcome == "unchanged":
+        print(f"{display_path(args.path)}: already published, unchanged")
+    for path in written:
+        print(f"{outcome}: {display_path(path)}")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from bulletin.archive import Archive, published_files, verify
+    from bulletin.loader import PUBLICATION_FILE
+
+    if args.archive is None:
+        from bulletin.loader import load_publication
+
+        archive = Archive(Path(PUBLICATION_FILE).resolve().parent / load_publication(Path(PUBLICATION_FILE)).archive)
+    else:
+        archive = Archive(args.archive)
+    if not archive.manifest_path.exists():
+        raise BulletinError([Problem(str(archive.manifest_path), 0, 0, "", "no manifest: nothing was published")])
+    findings = list(verify(archive))
+    for finding in findings:
+        print(finding, file=sys.stderr)
+    count = len(published_files(archive))
+    print(f"{count - len(findings)} of {count} published files verified")
+    return 1 if findings else 0
 
 
 if __name__ == "__main__":

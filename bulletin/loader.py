@@ -94,6 +94,17 @@ def load(path: Path) -> Loaded:
     return Loaded(Issue.model_validate(data), sources, path)
 
 
+def load_publication(path: Path) -> Publication:
+    """The publication file alone, validated."""
+    sources = SourceMap()
+    problems: list[Problem] = []
+    data = _read(path, sources, problems)
+    problems += _validate(Publication, data, sources)
+    if problems:
+        raise BulletinError(problems)
+    return Publication.model_validate(data)
+
+
 def find_publication(path: Path) -> Path | None:
     """The publication file in the issue's folder or the nearest folder above it."""
     for folder in path.resolve().parents:

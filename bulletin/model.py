@@ -165,6 +165,10 @@ class Publication(Model):
     """共印N份, when printed."""
     fonts: dict[Role, list[str]] = {}
     """An office's own fonts, tried before the free ones, per role (fangsong: [仿宋_GB2312])."""
+    code: str = Field(default="bulletin", pattern=r"^[a-z][a-z0-9-]*$")
+    """The ASCII name of the bulletin in archive file names (gslxx → archive/2018/gslxx-2018-10.pdf)."""
+    archive: str = "archive"
+    """Where published issues are kept, relative to the publication file."""
 
 
 class Issue(Publication):
@@ -193,6 +197,16 @@ class Issue(Publication):
                 {"date": self.date.isoformat(), "year": self.year, "field": "date"},
             )
         return self
+
+    @property
+    def supplement(self) -> bool:
+        """增刊 are numbered on their own; 正刊 and 专刊 share the main sequence."""
+        return self.kind == "增刊"
+
+    @property
+    def stem(self) -> str:
+        """The file stem the archive expects: 2018-10, or 2018-z01 for a 增刊."""
+        return f"{self.year}-{'z' if self.supplement else ''}{self.number:02d}"
 
     @property
     def issue_line(self) -> str:

@@ -65,14 +65,35 @@ def _fetcher(assets: Path) -> Any:
     return Fetcher(fail_on_errors=True)
 
 
-def render_pdf(issue: Issue, assets: Path, html: str | None = None) -> bytes:
-    """The issue as PDF bytes; the same issue gives the same bytes."""
+def render_document(issue: Issue, assets: Path, html: str | None = None) -> Any:
+    """The issue laid out by WeasyPrint: a Document whose pages can be counted, merged and written."""
     weasyprint = _weasyprint()
     html = html if html is not None else render_html(issue)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         document = weasyprint.HTML(string=html, url_fetcher=_fetcher(assets), base_url=assets.resolve().as_uri() + "/")
-        rendered = document.render(font_config=font_configuration())
-    identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-    pdf: bytes = rendered.write_pdf(pdf_identifier=identifier)
+        return document.render(font_config=font_configuration())
+
+
+def _identifier(*parts: bytes) -> bytes:
+    """The PDF's file identifier, from its content: the same issue gives the same bytes."""
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()[:32].encode()
+
+
+def render_pdf(issue: Issue, assets: Path, html: str | None = None) -> bytes:
+    """The issue as PDF bytes; the same issue gives the same bytes."""
+    html = html if html is not None else render_html(issue)
+    pdf: bytes = render_document(issue, assets, html).write_pdf(pdf_identifier=_identifier(html.encode()))
+    return pdf
+
+
+def render_archival_pdf(issue: Issue, assets: Path, source: Path, html: str | None = None) -> bytes:
+    """The issue as PDF/A-3b with its YAML source embedded, so that the record carries its own source."""
+    weasyprint = _weasyprint()
+    html = html if html is not None else render_html(issue)
+    data = source.read_bytes()
+    attachment = weasyprint.Attachment(string=data, name=source.name, description=f"{issue.name} {issue.issue_line}",
+                                       relationship="Source")
+    pdf: bytes = render_document(issue, assets, html).write_pdf(
+        pdf_identifier=_identifier(html.encode(), data), pdf_variant="pdf/a-3b", attachments=[attachment])
     return pdf

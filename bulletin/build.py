@@ -1,0 +1,151 @@
+"""Building issues: render each one's outputs in memory, write them together, skip what has not changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import traceback
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from bulletin import __version__
+from bulletin.archive import TEMPLATES_DIR, sha256, source_files
+from bulletin.check import check
+from bulletin.errors import BulletinError, Problem
+from bulletin.fonts import FONTS_DIR, FontError
+from bulletin.loader import Loaded, display_path, load
+from bulletin.output import write_atomic
+from bulletin.typeset import Typesetter
+
+STATE_FILE = ".bulletin-state.json"  # in the output folder: what each output was built from
+
+
+@dataclass(frozen=True)
+class Result:
+    """What building one issue did."""
+
+    path: Path
+    written: tuple[Path, ...] = ()
+    skipped: bool = False
+    problems: tuple[Problem, ...] = ()
+    error: str | None = None
+    trace: str | None = None
+    inputs: tuple[tuple[str, str], ...] = ()  # the source files and their digests, for the state file
+
+
+def prepare(path: Path) -> tuple[Loaded, Typesetter]:
+    """Load and check an issue: every problem at once, or nothing."""
+    loaded = load(path)
+    try:
+        typesetter = Typesetter(loaded.issue)
+    except FontError as error:
+        raise BulletinError([Problem(display_path(path), 0, 0, "", str(error))]) from None
+    problems = check(loaded, typesetter)
+    if problems:
+        raise BulletinError(problems)
+    return loaded, typesetter
+
+
+def render(loaded: Loaded, typesetter: Typesetter, formats: Iterable[str]) -> dict[str, bytes]:
+    """The issue's outputs, by format, all in memory."""
+    outputs = {}
+    if "pdf" in formats:
+        from bulletin.html import render_html
+        from bulletin.pdf import render_pdf
+
+        outputs["pdf"] = render_pdf(loaded.issue, loaded.path.parent, render_html(loaded.issue, typesetter))
+    if "docx" in formats:
+        from bulletin.word import render_docx
+
+        outputs["docx"] = render_docx(loaded.issue, loaded.path.parent)
+    return outputs
+
+
+def build_one(path: Path, out: Path, formats: tuple[str, ...]) -> Result:
+    """Build one issue into `out`; problems are returned, not raised (this runs in worker processes)."""
+    try:
+        loaded, typesetter = prepare(path)
+        outputs = render(loaded, typesetter, formats)
+        targets = []
+        for suffix, data in outputs.items():  # everything rendered before anything is written
+            targets.append(out / f"{path.stem}.{suffix}")
+            write_atomic(targets[-1], data)
+        inputs = tuple((str(file.resolve()), sha256(file.read_bytes())) for file in source_files(loaded))
+        return Result(path, tuple(targets), inputs=inputs)
+    except BulletinError as error:
+        return Result(path, problems=tuple(error.problems))
+    except Exception as error:  # an error of ours or of a library: a message, and the traceback for --verbose
+        return Result(path, error=str(error) or type(error).__name__, trace=traceback.format_exc())
+
+
+def environment_digest(formats: tuple[str, ...]) -> str:
+    """What every output depends on besides its sources: templates, fonts, the tool and the formats."""
+    digest = hashlib.sha256(f"{__version__}:{','.join(formats)}".encode())
+    for path in sorted([*TEMPLATES_DIR.glob("*.j2"), *FONTS_DIR.glob("*")]):
+        stat = path.stat()
+        digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+class State:
+    """The build state of an output folder: for each issue, the digests it was last built from."""
+
+    def __init__(self, out: Path, formats: tuple[str, ...]) -> None:
+        self.path = out / STATE_FILE
+        self.environment = environment_digest(formats)
+        self.formats = formats
+        try:
+            self.entries: dict[str, dict[str, object]] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def up_to_date(self, path: Path, out: Path) -> bool:
+        """Whether the issue's outputs exist and nothing they were built from has changed."""
+        entry = self.entries.get(str(path.resolve()))
+        if not entry or entry.get("environment") != self.environment:
+            return False
+        if not all((out / f"{path.stem}.{suffix}").exists() for suffix in self.formats):
+            return False
+        inputs = entry.get("inputs")
+        assert isinstance(inputs, dict)
+        try:
+            return all(sha256(Path(name).read_bytes()) == digest for name, digest in inputs.items())
+        except OSError:
+            return False
+
+    def record(self, result: Result) -> None:
+        self.entries[str(result.path.resolve())] = {"environment": self.environment, "inputs": dict(result.inputs)}
+
+    def save(self) -> None:
+        write_atomic(self.path, (json.dumps(self.entries, indent=1, sort_keys=True) + "\n").encode())
+
+
+def build_all(paths: list[Path], out: Path, formats: tuple[str, ...],
+              report: Callable[[int, int, Result], None], *, jobs: int | None = None) -> list[Result]:
+    """Build every issue that changed since the last build into `out`, on every core."""
+    state = State(out, formats)
+    stale = [path for path in paths if not state.up_to_date(path, out)]
+    results = [Result(path, skipped=True) for path in paths if path not in stale]
+    done = 0
+    workers = min(jobs or os.cpu_count() or 1, len(stale))
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(build_one, path, out, formats) for path in stale]
+            for future in futures:
+                done += 1
+                results.append(future.result())
+                report(done, len(stale), results[-1])
+    else:
+        for path in stale:
+            done += 1
+            results.append(build_one(path, out, formats))
+            report(done, len(stale), results[-1])
+    built = [result for result in results if result.written]
+    for result in built:
+        state.record(result)
+    if built:
+        state.save()
+    return results

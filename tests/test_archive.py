@@ -1,0 +1,147 @@
+"""The archive: numbering new issues, its integrity, incremental builds, publishing and verifying."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from archive_factory import make_archive
+
+from bulletin.archive import Archive, integrity, next_issue, scan
+from bulletin.cli import main
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bulletin.cli", *args], cwd=cwd, capture_output=True,
+                          text=True, check=False, timeout=600)
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    make_archive(tmp_path, {2016: 4, 2017: 5, 2018: 3})
+    return tmp_path
+
+
+def test_the_generated_archive_is_whole(archive: Path) -> None:
+    entries = scan(archive / "issues")
+    assert len(entries) == 12 and not [e for e in entries if e.problems]
+    assert integrity(entries) == []
+
+
+def test_new_numbers_the_next_issue_of_the_year(archive: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(archive)
+    assert main(["new", "--date", "2018-11-02"]) == 0
+    assert capsys.readouterr().out == "issues/2018/2018-04.yaml\n"
+    text = (archive / "issues" / "2018" / "2018-04.yaml").read_text(encoding="utf-8")
+    assert "year: 2018\nnumber: 4\nserial: 113\ndate: 2018-11-02\n" in text  # 12 issues from 总第101期
+    assert main(["check", "issues/2018/2018-04.yaml"]) == 0
+    assert main(["new", "--date", "2019-01-03"]) == 0  # numbering restarts each year, 总第N期 does not
+    assert capsys.readouterr().out.endswith("issues/2019/2019-01.yaml\n")
+    assert next_issue(archive / "issues", __import__("datetime").date(2019, 2, 1)).serial == 115
+
+
+def test_new_never_overwrites(archive: Path, monkeypatch: pytest.MonkeyPatch,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(archive)
+    (archive / "issues" / "2018" / "2018-03.yaml").rename(archive / "issues" / "2018" / "x.yaml")
+    target = archive / "issues" / "2018" / "2018-04.yaml"
+    target.write_text("keep me", encoding="utf-8")  # a stray file where the next issue would go
+    (archive / "issues" / "2018" / "x.yaml").rename(archive / "issues" / "2018" / "2018-03.yaml")
+    assert main(["new", "--date", "2018-12-01"]) == 1
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert "issues/2018/2018-04.yaml: already exists: not overwritten" in capsys.readouterr().err
+
+
+def test_check_all_reports_the_archive_integrity(archive: Path) -> None:
+    issues = archive / "issues"
+    (issues / "2017" / "2017-03.yaml").unlink()  # a missing number
+    dup = (issues / "2016" / "2016-02.yaml").read_text(encoding="utf-8")
+    (issues / "2016" / "2016-09.yaml").write_text(dup, encoding="utf-8")  # number 2 twice, named 9
+    two = (issues / "2018" / "2018-02.yaml")
+    two.write_text(two.read_text(encoding="utf-8").replace("serial: 111", "serial: 150"), encoding="utf-8")
+    result = run("check", "--all", cwd=archive)
+    assert result.returncode == 1
+    errors = result.stderr.splitlines()
+    assert any(e.startswith("issues/2016/2016-09.yaml:") and "the file name says 2016-09, the issue is 2016年第2期"
+               in e for e in errors), errors
+    assert any("2016年第2期 is also issues/2016/2016-02.yaml" in e for e in errors), errors
+    assert any("2017: no issue numbered 3 (期)" in e for e in errors), errors
+    assert any(e.startswith("issues/2018/2018-02.yaml:") and "总第150期 follows 总第110期" in e for e in errors), errors
+    assert any(e.startswith("issues/2018/2018-03.yaml:") and "总第112期 follows 总第150期" in e for e in errors), errors
+
+
+def test_a_date_outside_its_year_is_caught(archive: Path) -> None:
+    path = archive / "issues" / "2017" / "2017-01.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 2017-", "date: 2016-"), encoding="utf-8")
+    result = run("check", "--all", cwd=archive)
+    assert result.returncode == 1 and "date: the date 2016-" in result.stderr and "year 2017" in result.stderr
+
+
+def test_build_only_rebuilds_what_changed(archive: Path) -> None:
+    first = run("build", "issues", "--format", "docx", cwd=archive)
+    assert first.returncode == 0, first.stderr
+    assert "[12/12]" in first.stdout
+    again = run("build", "issues", "--format", "docx", cwd=archive)
+    assert again.returncode == 0 and again.stdout == "12 of 12 up to date\n"
+    path = archive / "issues" / "2017" / "2017-02.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: 修订", 1), encoding="utf-8")
+    third = run("build", "issues", "--format", "docx", cwd=archive)
+    assert third.stdout == "issues/2017/2017-02.yaml -> build/2017-02.docx\n11 of 12 up to date\n"
+    publication = archive / "publication.yaml"
+    publication.write_text(publication.read_text(encoding="utf-8").replace("王静", "王敬"), encoding="utf-8")
+    fourth = run("build", "issues", "--format", "docx", cwd=archive)
+    assert "[12/12]" in fourth.stdout  # the publication file feeds every issue
+
+
+def test_publish_freezes_and_verify_checks(archive: Path) -> None:
+    issue = "issues/2018/2018-02.yaml"
+    result = run("publish", issue, cwd=archive)
+    assert result.returncode == 0, result.stderr
+    folder = archive / "archive" / "2018"
+    assert sorted(p.name for p in folder.iterdir()) == ["gslxx-2018-02.docx", "gslxx-2018-02.pdf",
+                                                        "gslxx-2018-02.yaml"]
+    manifest = json.loads((archive / "archive" / "manifest.json").read_text(encoding="utf-8"))
+    (entry,) = manifest["gslxx-2018-02"]
+    assert set(entry["files"]) == {"2018/gslxx-2018-02.pdf", "2018/gslxx-2018-02.docx", "2018/gslxx-2018-02.yaml"}
+    assert entry["tool"].startswith("bulletin ") and "FandolFang" in entry["fonts"]
+    pdf = (folder / "gslxx-2018-02.pdf").read_bytes()
+    meta = subprocess.run(["pdfinfo", "-meta", "archive/2018/gslxx-2018-02.pdf"], cwd=archive, capture_output=True,
+                          text=True, check=True).stdout
+    assert 'pdfaid:part="3"' in meta and 'pdfaid:conformance="B"' in meta and "工商联信息 2018年第2期" in meta
+    detach = ["pdfdetach", "-save", "1", "-o", str(archive / "attached.yaml"), "archive/2018/gslxx-2018-02.pdf"]
+    subprocess.run(detach, cwd=archive, check=True)
+    assert (archive / "attached.yaml").read_bytes() == (archive / issue).read_bytes()  # the record's own source
+    assert run("publish", issue, cwd=archive).stdout == f"{issue}: already published, unchanged\n"
+    path = archive / issue
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: 更正", 1), encoding="utf-8")
+    refused = run("publish", issue, cwd=archive)
+    assert refused.returncode == 1 and "changed since it was published" in refused.stderr
+    assert (folder / "gslxx-2018-02.pdf").read_bytes() == pdf
+    corrected = run("publish", issue, "--supersede", "--reason", "标题更正", cwd=archive)
+    assert corrected.returncode == 0, corrected.stderr
+    assert (folder / "gslxx-2018-02-r2.pdf").exists() and (folder / "gslxx-2018-02.pdf").read_bytes() == pdf
+    editions = json.loads((archive / "archive" / "manifest.json").read_text(encoding="utf-8"))["gslxx-2018-02"]
+    assert [e["edition"] for e in editions] == [1, 2] and editions[1]["reason"] == "标题更正"
+    verified = run("verify", cwd=archive)
+    assert verified.returncode == 0 and verified.stdout == "6 of 6 published files verified\n"
+    (folder / "gslxx-2018-02.docx").chmod(0o644)
+    (folder / "gslxx-2018-02.docx").write_bytes(b"tampered")
+    (folder / "gslxx-2018-02-r2.yaml").chmod(0o644)
+    (folder / "gslxx-2018-02-r2.yaml").unlink()
+    broken = run("verify", cwd=archive)
+    assert broken.returncode == 1
+    assert broken.stderr.splitlines() == [
+        "archive/2018/gslxx-2018-02.docx: altered (its SHA-256 is not the one published)",
+        "archive/2018/gslxx-2018-02-r2.yaml: missing",
+    ]
+
+
+def test_published_files_are_read_only(archive: Path) -> None:
+    assert run("publish", "issues/2016/2016-01.yaml", cwd=archive).returncode == 0
+    for path in (archive / "archive" / "2016").iterdir():
+        assert path.stat().st_mode & 0o222 == 0, path
+    assert Archive(archive / "archive").manifest()["gslxx-2016-01"][0]["edition"] == 1
