@@ -58,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("path", type=Path, metavar="ISSUE")
     publish.add_argument("--supersede", action="store_true", help="publish a corrected edition beside the first")
     publish.add_argument("--reason", default=None, help="why a corrected edition is needed (logged)")
+    searching = command("search", "find a phrase (two characters and up) in every issue", _search)
+    searching.add_argument("term", metavar="TERM")
+    searching.add_argument("--issues", type=Path, default=Path("issues"), help="the archive of issue files")
+    searching.add_argument("--index", type=Path, default=Path("build") / "search.sqlite",
+                           help="the search index, updated before each search (default: build/search.sqlite)")
+    searching.add_argument("--limit", type=int, default=50, help="at most this many hits (default: 50)")
     verify = command("verify", "re-hash the archive against its manifest", _verify)
     verify.add_argument("--archive", type=Path, default=None, help="the archive folder (default: publication's)")
     return parser
@@ -164,6 +170,23 @@ def _publish(args: argparse.Namespace) -> int:
     for path in written:
         print(f"{outcome}: {display_path(path)}")
     return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    from bulletin import search
+
+    try:
+        report = search.index(args.issues, args.index)
+        hits = search.search(args.index, args.term, args.limit)
+    except ValueError as error:
+        raise BulletinError([Problem("search", 0, 0, "", str(error))]) from None
+    if report.skipped:
+        print(f"note: {report.skipped} invalid issue file(s) not searched (bulletin check --all)", file=sys.stderr)
+    for hit in hits:
+        print(search.format_hit(hit))
+    if not hits:
+        print(f"no issue contains {args.term!r}", file=sys.stderr)
+    return 0 if hits else 1
 
 
 def _verify(args: argparse.Namespace) -> int:

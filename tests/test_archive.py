@@ -145,3 +145,15 @@ def test_published_files_are_read_only(archive: Path) -> None:
     for path in (archive / "archive" / "2016").iterdir():
         assert path.stat().st_mode & 0o222 == 0, path
     assert Archive(archive / "archive").manifest()["gslxx-2016-01"][0]["edition"] == 1
+
+
+def test_search_from_the_command_line(archive: Path) -> None:
+    result = run("search", "商会建设", cwd=archive)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines and all("【商会建设】" in line for line in lines)
+    dates = [line.split("(")[1][:10] for line in lines]
+    assert dates == sorted(dates, reverse=True)  # newest first
+    assert run("search", "无此短语", cwd=archive).returncode == 1
+    short = run("search", "商", cwd=archive)
+    assert (short.returncode, short.stderr) == (1, "search: a search needs two characters or more\n")

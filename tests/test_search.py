@@ -1,0 +1,268 @@
+"""Full-text search: the index of a generated archive, searches over it, and its incremental updates."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from archive_factory import SOURCES, make_archive
+
+from bulletin.model import Article
+from bulletin.search import Hit, IndexReport, article_text, format_hit, index, search, snippet
+
+# make_archive takes the reference issue and the topic from the parity of serial + number, which is the same for
+# every issue of a year and flips after a year with an odd count: 5, 6, 7 gives issues from both reference
+# texts and every topic (6, 6, 6 would make all 18 from 2018-06).
+YEARS = {2016: 5, 2017: 6, 2018: 7}
+EVERYTHING = 100_000  # a limit that is no limit
+
+
+@dataclass(frozen=True)
+class Archive:
+    """A generated archive and its index."""
+
+    issues: Path
+    database: Path
+    paths: list[Path]
+    report: IndexReport
+
+    def texts(self) -> dict[str, str]:
+        """Each issue's stem and the text of its articles, straight from its YAML (the test oracle)."""
+        texts = {}
+        for path in sorted(self.issues.rglob("*.yaml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            texts[path.stem] = "\n".join(_strings(data["articles"]))
+        return texts
+
+    def containing(self, term: str) -> set[str]:
+        """The stems of the issues whose articles contain `term` (ignoring ASCII case, as the index does)."""
+        return {stem for stem, text in self.texts().items() if term.lower() in text.lower()}
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _build(root: Path, years: dict[int, int]) -> Archive:
+    paths = make_archive(root, years)
+    database = root / "search.sqlite"
+    return Archive(root / "issues", database, paths, index(root / "issues", database))
+
+
+def _stems(hits: list[Hit]) -> set[str]:
+    return {hit.stem for hit in hits}
+
+
+def _first_title(path: Path) -> str:
+    return str(yaml.safe_load(path.read_text(encoding="utf-8"))["articles"][0]["title"])
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
+    return _build(tmp_path_factory.mktemp("archive"), YEARS)
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Archive:
+    """An archive of its own, for the tests that change files."""
+    return _build(tmp_path, {2017: 3, 2018: 3})
+
+
+# --- searching -------------------------------------------------------------------------------------------------
+
+
+def test_index_reads_every_file(archive: Archive) -> None:
+    assert archive.report == IndexReport(added=sum(YEARS.values()))
+
+
+def test_phrase_finds_exactly_the_issues_made_from_the_text_that_has_it(archive: Archive) -> None:
+    phrase = "雅莹集团"
+    reference = {source.stem: source.read_text(encoding="utf-8") for source in SOURCES}
+    assert phrase in reference["2018-10"] and phrase not in reference["2018-06"]
+    from_2018_10 = {path.stem for path in archive.paths
+                    if _first_title(path).endswith(yaml.safe_load(reference["2018-10"])["articles"][0]["title"])}
+    assert 0 < len(from_2018_10) < len(archive.paths)  # both reference texts are in the archive
+    hits = search(archive.database, phrase, EVERYTHING)
+    assert _stems(hits) == from_2018_10 == archive.containing(phrase)
+    assert len(hits) == len(from_2018_10)  # 2018-10 has one article
+
+
+@pytest.mark.parametrize("phrase", ["千企结千村", "消灭薄弱村", "商协会党组织", "乡村振兴"])
+def test_phrases_find_the_issues_that_contain_them(archive: Archive, phrase: str) -> None:
+    expected = archive.containing(phrase)
+    assert expected
+    assert _stems(search(archive.database, phrase, EVERYTHING)) == expected
+
+
+def test_two_characters(archive: Archive) -> None:
+    hits = search(archive.database, "消薄", EVERYTHING)
+    assert hits and _stems(hits) == archive.containing("消薄")
+    assert all("【消薄】" in hit.snippet for hit in hits)
+
+
+def test_topic_finds_only_its_issues(archive: Archive) -> None:
+    topic = "商会建设"
+    expected = {path.stem for path in archive.paths if _first_title(path).startswith(f"{topic}：")}
+    assert 0 < len(expected) < len(archive.paths)
+    hits = search(archive.database, topic, EVERYTHING)
+    assert _stems(hits) == expected
+    assert all(hit.title.startswith(f"{topic}：") for hit in hits)
+
+
+@pytest.mark.parametrize("term", ["千企结千村", "消薄", "商会建设"])
+def test_snippets_mark_the_match(archive: Archive, term: str) -> None:
+    for hit in search(archive.database, term, EVERYTHING):
+        assert f"【{term}】" in hit.snippet
+        assert "\n" not in hit.snippet
+        assert len(hit.snippet) <= 2 * 20 + len(term) + 4
+
+
+def test_newest_first_and_limit(archive: Archive) -> None:
+    hits = search(archive.database, "千企结千村", EVERYTHING)
+    dates = [hit.date for hit in hits]
+    assert dates == sorted(dates, reverse=True)
+    assert hits[0].stem == max(archive.containing("千企结千村"))  # stems sort as their issues do here
+    assert search(archive.database, "千企结千村", 3) == hits[:3]
+    assert len(search(archive.database, "千企结千村")) == min(50, len(hits))
+    two = search(archive.database, "消薄", EVERYTHING)
+    assert search(archive.database, "消薄", 4) == two[:4]
+
+
+def test_term_is_stripped(archive: Archive) -> None:
+    assert search(archive.database, "  雅莹集团\n") == search(archive.database, "雅莹集团")
+
+
+@pytest.mark.parametrize("term", ["", "消", "  消 ", "\n"])
+def test_one_character_is_refused(archive: Archive, term: str) -> None:
+    with pytest.raises(ValueError, match="two characters or more"):
+        search(archive.database, term)
+
+
+@pytest.mark.parametrize("term", ['""', "''", '"雅莹', '雅莹"', 'a"b"c', "' OR 1=1 --", "'); DROP TABLE files; --",
+                                  "%%", "__", "消%", "%薄", "消_", "_薄", "消薄%", "_薄弱", "\\%", "消\\",
+                                  "NEAR(消薄 工作)", "消薄*", "text:消薄", "消薄 OR 工作", "^消薄", "雅莹集团\"'%_"])
+def test_quotes_and_sql_characters_are_literal(archive: Archive, term: str) -> None:
+    """No error, and the characters are matched as themselves (an unescaped % or _ would match far more)."""
+    assert _stems(search(archive.database, term, EVERYTHING)) == archive.containing(term.strip())
+
+
+def test_no_index(tmp_path: Path) -> None:
+    missing = tmp_path / "search.sqlite"
+    with pytest.raises(FileNotFoundError, match="bulletin index"):
+        search(missing, "雅莹集团")
+    assert not missing.exists()
+
+
+def test_format_hit() -> None:
+    hit = Hit("2018-10", "2018年第10期", "2018-06-05", "嘉兴市工商联凝聚企业力量强势推进消薄工作",
+              "…全省“【千企结千村】、消灭…")
+    assert format_hit(hit) == ("2018-10 2018年第10期 (2018-06-05) 嘉兴市工商联凝聚企业力量强势推进消薄工作: "
+                               "…全省“【千企结千村】、消灭…")
+
+
+def test_snippet() -> None:
+    assert snippet("短文中的\n词语", "词语") == "短文中的 【词语】"
+    text = "甲" * 30 + "目标" + "乙" * 30
+    assert snippet(text, "目标") == "…" + "甲" * 20 + "【目标】" + "乙" * 20 + "…"
+    assert snippet("Bulletin text", "TEXT") == "Bulletin 【text】"
+
+
+def test_article_text_has_every_field() -> None:
+    article = Article.model_validate({
+        "kicker": "引题", "title": "标题", "subtitle": "副题", "byline": "作者", "dateline": "日期", "note": "按语",
+        "body": ["第一段**加粗**文字。\n\n# 一、小标题",
+                 {"photo": "a.png", "caption": "图说", "credit": "某某 摄"},
+                 {"table": [["表头甲", "表头乙"], ["单元格", "数据"]], "caption": "表题"}],
+    })
+    assert article_text(article).split("\n") == ["引题", "标题", "副题", "作者", "日期", "按语", "第一段加粗文字。",
+                                                  "一、小标题", "图说", "某某 摄", "表题", "表头甲", "表头乙",
+                                                  "单元格", "数据"]
+
+
+# --- keeping the index up to date ------------------------------------------------------------------------------
+
+
+def test_reindex_unchanged(small: Archive) -> None:
+    assert small.report == IndexReport(added=6)
+    assert index(small.issues, small.database) == IndexReport(unchanged=6)
+
+
+def test_edited_file_is_reindexed(small: Archive) -> None:
+    path = small.paths[4]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    old = data["articles"][0]["title"]
+    assert path.stem in _stems(search(small.database, old, EVERYTHING))
+    data["articles"][0]["title"] = "全新标题：修订后的文章"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert index(small.issues, small.database) == IndexReport(updated=1, unchanged=5)
+    assert [hit.stem for hit in search(small.database, "修订后的文章")] == [path.stem]
+    assert search(small.database, "修订后的文章")[0].title == "全新标题：修订后的文章"
+    assert path.stem not in _stems(search(small.database, old, EVERYTHING))
+    assert _stems(search(small.database, old, EVERYTHING)) == small.containing(old)
+
+
+def test_deleted_file_is_dropped(small: Archive) -> None:
+    path = small.paths[0]
+    assert path.stem in _stems(search(small.database, "市工商联", EVERYTHING))
+    path.unlink()
+    assert index(small.issues, small.database) == IndexReport(removed=1, unchanged=5)
+    assert _stems(search(small.database, "市工商联", EVERYTHING)) == {p.stem for p in small.paths[1:]}
+
+
+def test_invalid_file_is_skipped_and_counted(small: Archive) -> None:
+    broken = small.issues / "2018" / "2018-04.yaml"
+    broken.write_text("year: 2018\nnumber: [\n", encoding="utf-8")
+    report = index(small.issues, small.database)
+    assert (report.added, report.updated, report.removed, report.unchanged, report.skipped) == (0, 0, 0, 6, 1)
+    assert report.problems and all("2018-04.yaml" in problem.file for problem in report.problems)
+    assert "1 skipped" in str(report)
+    # still invalid: skipped again, not taken for unchanged
+    assert index(small.issues, small.database).skipped == 1
+
+
+def test_indexed_file_turned_invalid_leaves_the_index(small: Archive) -> None:
+    path = small.paths[0]
+    good = path.read_bytes()
+    path.write_text(path.read_text(encoding="utf-8").replace("number: 1\n", "number: zero\n"), encoding="utf-8")
+    report = index(small.issues, small.database)
+    assert (report.added, report.updated, report.removed, report.unchanged, report.skipped) == (0, 0, 0, 5, 1)
+    assert path.stem not in _stems(search(small.database, "市工商联", EVERYTHING))
+    path.write_bytes(good)
+    assert index(small.issues, small.database) == IndexReport(added=1, unchanged=5)
+    assert path.stem in _stems(search(small.database, "市工商联", EVERYTHING))
+
+
+def test_index_of_another_schema_version_is_rebuilt(small: Archive) -> None:
+    with closing(sqlite3.connect(small.database)) as db:
+        db.execute("PRAGMA user_version = 999")
+    assert index(small.issues, small.database) == IndexReport(added=6)
+    assert search(small.database, "市工商联")
+
+
+# --- scale (no timings: this only shows that a few hundred issues index and search as they should) ------------
+
+
+def test_three_hundred_issues(tmp_path: Path) -> None:
+    years = {2000 + i: 20 for i in range(15)} | {2000: 21, 2014: 19}  # 300, from both reference texts
+    big = _build(tmp_path, years)
+    assert big.report == IndexReport(added=300)
+    for term in ("雅莹集团", "消薄"):
+        expected = big.containing(term)
+        assert expected
+        hits = search(big.database, term, EVERYTHING)
+        assert _stems(hits) == expected
+        assert search(big.database, term) == hits[:50]
+    assert index(big.issues, big.database) == IndexReport(unchanged=300)
