@@ -17,7 +17,6 @@ from bulletin.loader import PUBLICATION_FILE, Loaded, display_path, find_publica
 from bulletin.model import Issue, Photo
 from bulletin.output import write_atomic
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 MANIFEST = "manifest.json"
 
 
@@ -180,18 +179,6 @@ def font_files(issue: Issue) -> dict[str, Path]:
 
     faces = {face.family: face.path for role in ROLES for face in Chain(role, issue.font_chain(role)).installed}  # type: ignore[arg-type]
     return {family: path for family, path in sorted(faces.items()) if path}
-
-
-def build_digest(loaded: Loaded, formats: Iterable[str]) -> str:
-    """What a build's outputs depend on: the sources, the templates, the fonts, the tool and the formats."""
-    digest = hashlib.sha256(source_digest(loaded).encode())
-    for path in sorted(TEMPLATES_DIR.glob("*.j2")):
-        digest.update(path.read_bytes())
-    for family, path in font_files(loaded.issue).items():
-        stat = path.stat()
-        digest.update(f"{family}:{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    digest.update(f"{__version__}:{','.join(formats)}".encode())
-    return digest.hexdigest()
 
 
 # Publishing

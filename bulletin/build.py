@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin import __version__
-from bulletin.archive import TEMPLATES_DIR, sha256, source_files
+from bulletin.archive import sha256, source_files
 from bulletin.check import check
 from bulletin.errors import BulletinError, Problem
 from bulletin.fonts import FONTS_DIR, FontError
@@ -84,7 +84,9 @@ def build_one(path: Path, out: Path, formats: tuple[str, ...]) -> Result:
 def environment_digest(formats: tuple[str, ...]) -> str:
     """What every output depends on besides its sources: templates, fonts, the tool and the formats."""
     digest = hashlib.sha256(f"{__version__}:{','.join(formats)}".encode())
-    for path in sorted([*TEMPLATES_DIR.glob("*.j2"), *FONTS_DIR.glob("*")]):
+    from bulletin.html import ISSUE_TEMPLATES, TEMPLATES_DIR
+
+    for path in sorted([*(TEMPLATES_DIR / name for name in ISSUE_TEMPLATES), *FONTS_DIR.glob("*")]):
         stat = path.stat()
         digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()

@@ -58,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("path", type=Path, metavar="ISSUE")
     publish.add_argument("--supersede", action="store_true", help="publish a corrected edition beside the first")
     publish.add_argument("--reason", default=None, help="why a corrected edition is needed (logged)")
+    catalogue = command("index", "write the archive catalogue (HTML by year) and each year's 年度汇编 PDF", _index)
+    catalogue.add_argument("--out", type=Path, required=True, help="the folder for the catalogue")
+    catalogue.add_argument("--issues", type=Path, default=Path("issues"), help="the archive of issue files")
+    catalogue.add_argument("--build", type=Path, default=Path("build"), help="where unpublished issues were built")
+    catalogue.add_argument("--no-compilations", action="store_true", help="skip the yearly compilation PDFs")
     searching = command("search", "find a phrase (two characters and up) in every issue", _search)
     searching.add_argument("term", metavar="TERM")
     searching.add_argument("--issues", type=Path, default=Path("issues"), help="the archive of issue files")
@@ -169,6 +174,34 @@ def _publish(args: argparse.Namespace) -> int:
         print(f"{display_path(args.path)}: already published, unchanged")
     for path in written:
         print(f"{outcome}: {display_path(path)}")
+    return 0
+
+
+def _index(args: argparse.Namespace) -> int:
+    from bulletin.archive import Archive, archive_name, scan
+    from bulletin.catalogue import compile_year, write_catalogue
+    from bulletin.loader import display_path
+    from bulletin.output import write_atomic
+
+    entries = [entry for entry in scan(args.issues) if entry.loaded]
+    files: dict[str, dict[str, Path]] = {}
+    for entry in entries:  # the published edition where there is one, else the latest build
+        archive = Archive.of(entry.loaded)  # type: ignore[arg-type]
+        editions = archive.manifest().get(f"{entry.issue.code}-{entry.issue.stem}", [])
+        folder = archive.root / str(entry.issue.year)
+        stem = archive_name(entry.issue, len(editions))
+        candidates = {suffix: (folder / f"{stem}.{suffix}" if editions else args.build / f"{entry.path.stem}.{suffix}")
+                      for suffix in ("pdf", "docx")}
+        files[entry.issue.stem] = {suffix: path for suffix, path in candidates.items() if path.exists()}
+    compilations: dict[int, Path] = {}
+    if not args.no_compilations:
+        for year in sorted({entry.issue.year for entry in entries}):
+            code = entries[0].issue.code
+            compilations[year] = args.out / f"{code}-{year}-compilation.pdf"
+            write_atomic(compilations[year], compile_year(entries, year))
+            print(f"{display_path(compilations[year])}", flush=True)
+    for path in write_catalogue(entries, args.out, files, compilations=compilations):
+        print(display_path(path))
     return 0
 
 

@@ -12,6 +12,7 @@ from bulletin.model import Issue
 from bulletin.typeset import Typesetter, set_issue
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+ISSUE_TEMPLATES = ("issue.html.j2", "issue.css.j2")  # what an issue's PDF is made with
 RED = "device-cmyk({} {} {} {})".format(*layout.RED_CMYK)
 
 

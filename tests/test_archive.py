@@ -157,3 +157,18 @@ def test_search_from_the_command_line(archive: Path) -> None:
     assert run("search", "无此短语", cwd=archive).returncode == 1
     short = run("search", "商", cwd=archive)
     assert (short.returncode, short.stderr) == (1, "search: a search needs two characters or more\n")
+
+
+def test_index_writes_the_catalogue_and_compilations(archive: Path) -> None:
+    assert run("publish", "issues/2018/2018-01.yaml", cwd=archive).returncode == 0
+    assert run("build", "issues/2018/2018-02.yaml", "--format", "pdf", cwd=archive).returncode == 0
+    result = run("index", "--out", "site", cwd=archive)
+    assert result.returncode == 0, result.stderr
+    site = archive / "site"
+    assert {p.name for p in site.iterdir()} >= {"index.html", "2016.html", "2017.html", "2018.html",
+                                                 "gslxx-2018-compilation.pdf"}
+    year = (site / "2018.html").read_text(encoding="utf-8")
+    assert 'href="../archive/2018/gslxx-2018-01.pdf"' in year  # the published edition
+    assert 'href="../build/2018-02.pdf"' in year  # the latest build of an unpublished issue
+    for href in ("../archive/2018/gslxx-2018-01.docx", "../build/2018-02.pdf"):
+        assert (site / href).resolve().exists()  # the relative links open from disk
