@@ -144,6 +144,13 @@ class Article(Model):
         return self.toc_title or self.title
 
 
+class Proofread(Model):
+    """What the proofreader (bulletin check) reports."""
+
+    disable: list[str] = []
+    """Rule ids not to report, such as [spacing-numbers]."""
+
+
 class Publication(Model):
     """What repeats in every issue of a bulletin: publication.yaml at the project's root."""
 
@@ -165,6 +172,8 @@ class Publication(Model):
     """共印N份, when printed."""
     fonts: dict[Role, list[str]] = {}
     """An office's own fonts, tried before the free ones, per role (fangsong: [仿宋_GB2312])."""
+    proofread: Proofread = Proofread()
+    """Settings of the proofreader (bulletin check)."""
     code: str = Field(default="bulletin", pattern=r"^[a-z][a-z0-9-]*$")
     """The ASCII name of the bulletin in archive file names (gslxx → archive/2018/gslxx-2018-10.pdf)."""
     archive: str = "archive"
