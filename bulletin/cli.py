@@ -63,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     catalogue.add_argument("--issues", type=Path, default=Path("issues"), help="the archive of issue files")
     catalogue.add_argument("--build", type=Path, default=Path("build"), help="where unpublished issues were built")
     catalogue.add_argument("--no-compilations", action="store_true", help="skip the yearly compilation PDFs")
+    preview = command("serve", "preview an issue at http://127.0.0.1:PORT/, reloading on every save", _serve)
+    preview.add_argument("path", type=Path, metavar="ISSUE")
+    preview.add_argument("--port", type=int, default=8000, help="the local port (default: 8000)")
     searching = command("search", "find a phrase (two characters and up) in every issue", _search)
     searching.add_argument("term", metavar="TERM")
     searching.add_argument("--issues", type=Path, default=Path("issues"), help="the archive of issue files")
@@ -202,6 +205,15 @@ def _index(args: argparse.Namespace) -> int:
             print(f"{display_path(compilations[year])}", flush=True)
     for path in write_catalogue(entries, args.out, files, compilations=compilations):
         print(display_path(path))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bulletin.serve import serve
+
+    if not args.path.is_file():
+        raise BulletinError([Problem(str(args.path), 0, 0, "", "no such issue file")])
+    serve(args.path, args.port)
     return 0
 
 
