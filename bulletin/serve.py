@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html as markup
 import threading
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from bulletin.build import prepare, render
 from bulletin.errors import BulletinError
 from bulletin.fonts import FontError, find_face
 from bulletin.html import TEMPLATES_DIR, environment, render_html
+from bulletin.layout import red_rgb_hex
 from bulletin.loader import display_path, find_publication
 
 # On screen the issue is shown as an A4 sheet; for the true pages, download the PDF.
@@ -27,8 +29,10 @@ SCREEN = """<style>
                   padding: 6px 12px; z-index: 9; }
   #bulletin-bar a { color: #9cf; margin-right: 1em; }
   #bulletin-errors { font: 15px/1.6 monospace; color: #a00; white-space: pre-wrap; }
+  .masthead .name, .masthead .kind { color: #RED; }  /* browsers do not know device-cmyk() */
+  .red-rule { border-bottom-color: #RED; }
 }
-</style>"""
+</style>""".replace("RED", red_rgb_hex())
 RELOAD = """<script>
 new EventSource("/events").onmessage = () => {
   sessionStorage.setItem("bulletin-scroll", String(window.scrollY)); location.reload();
@@ -130,10 +134,8 @@ def handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             if attachment:
                 self.send_header("Content-Disposition", f'attachment; filename="{attachment}"')
             self.end_headers()
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the page went away (a reload)
                 self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the page went away mid-download (a reload): nothing to tell
 
         def _events(self) -> None:
             """Server-sent events: one message each time the issue is set again."""
