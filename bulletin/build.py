@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,21 +66,38 @@ def render(loaded: Loaded, typesetter: Typesetter, formats: Iterable[str]) -> di
     return outputs
 
 
+@contextlib.contextmanager
+def locked(out: Path, stem: str) -> Iterator[None]:
+    """One build of an issue at a time into a folder (two at once would mix their outputs); under the lock,
+    the temporary files a killed build left behind are cleared."""
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / f".{stem}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for debris in out.glob(f".{stem}.*.part"):
+            debris.unlink(missing_ok=True)
+        yield
+
+
 def build_one(path: Path, out: Path, formats: tuple[str, ...]) -> Result:
     """Build one issue into `out`; problems are returned, not raised (this runs in worker processes)."""
     try:
-        loaded, typesetter = prepare(path)
-        outputs = render(loaded, typesetter, formats)
-        targets = []
-        for suffix, data in outputs.items():  # everything rendered before anything is written
-            targets.append(out / f"{path.stem}.{suffix}")
-            write_atomic(targets[-1], data)
-        inputs = tuple((str(file.resolve()), sha256(file.read_bytes())) for file in source_files(loaded))
-        return Result(path, tuple(targets), inputs=inputs)
+        with locked(out, path.stem):
+            return _build_one(path, out, formats)
     except BulletinError as error:
         return Result(path, problems=tuple(error.problems))
     except Exception as error:  # an error of ours or of a library: a message, and the traceback for --verbose
         return Result(path, error=str(error) or type(error).__name__, trace=traceback.format_exc())
+
+
+def _build_one(path: Path, out: Path, formats: tuple[str, ...]) -> Result:
+    loaded, typesetter = prepare(path)
+    outputs = render(loaded, typesetter, formats)
+    targets = []
+    for suffix, data in outputs.items():  # everything rendered before anything is written
+        targets.append(out / f"{path.stem}.{suffix}")
+        write_atomic(targets[-1], data)
+    inputs = tuple((str(file.resolve()), sha256(file.read_bytes())) for file in source_files(loaded))
+    return Result(path, tuple(targets), inputs=inputs)
 
 
 def environment_digest(formats: tuple[str, ...]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import subprocess
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,7 +106,8 @@ class Chain:
     def describe_missing(self, char: str) -> str:
         """The error message for a character this chain cannot print."""
         tried = ", ".join(face.label for face in self.faces)
-        return (f"character '{char}' (U+{ord(char):04X}) is in no font of the {ROLE_NAMES[self.role]} role "
+        shown = repr(char)[1:-1] if unicodedata.category(char) in ("Cc", "Cf") else char  # controls spelled out
+        return (f"character '{shown}' (U+{ord(char):04X}) is in no font of the {ROLE_NAMES[self.role]} role "
                 f"(tried: {tried})")
 
 

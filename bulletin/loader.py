@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,10 @@ from bulletin.model import BLOCK_TAGS, STANDING_KEYS, Issue, Publication
 
 PUBLICATION_FILE = "publication.yaml"
 MAX_NODES = 100_000  # YAML aliases can multiply a small file into a huge tree ("billion laughs")
+MAX_DEPTH = 40  # an issue nests five levels deep; far deeper is a mistake or an attack
+MAX_BYTES = 4 * 1024 * 1024  # an issue is tens of kilobytes of text; photos live beside it, not inside
+MAX_PIXELS = 40_000_000  # a photo of 40 megapixels is already far more than an A4 page needs
+IMAGE_FORMATS = frozenset({"PNG", "JPEG", "GIF", "WEBP", "BMP", "TIFF"})
 
 FieldPath = tuple[str | int, ...]
 
@@ -86,8 +91,10 @@ def load(path: Path) -> Loaded:
                 data = {**{k: v for k, v in standing.items() if k in STANDING_KEYS}, **data}
     if problems:
         raise BulletinError(problems)
-    if isinstance(data, dict):
-        _check_assets(data, path.parent, sources, problems)
+    if not isinstance(data, dict):
+        raise BulletinError([Problem(display_path(path), 1, 1, "", "an issue is a mapping of keys to values, got "
+                                                                   f"{describe(data)}")])
+    _check_assets(data, path.parent, sources, problems)
     problems += _validate(Issue, data, sources)
     if problems:
         raise BulletinError(problems)
@@ -125,6 +132,11 @@ def _read(path: Path, sources: SourceMap, problems: list[Problem]) -> Any:
     """Parse one YAML file into plain data, recording the spot of every value."""
     name = display_path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            problems.append(Problem(name, 0, 0, "", f"the file is {size // 1024} KiB: an issue is at most "
+                                                    f"{MAX_BYTES // 1024 // 1024} MiB of text"))
+            return None
         raw = path.read_bytes()
     except OSError as error:
         problems.append(Problem(name, 0, 0, "", f"cannot read the file: {error.strerror}"))
@@ -143,14 +155,30 @@ def _read(path: Path, sources: SourceMap, problems: list[Problem]) -> Any:
         where = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         problems.append(Problem(name, *where, "", f"YAML syntax: {error.problem or error.context}"))
         return None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow in a file
+        line = text[: error.position].count("\n") + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        problems.append(Problem(name, line, column, "", f"YAML syntax: the character U+{error.character:04X} is not "
+                                                        "allowed in a YAML file (a control character?)"))
+        return None
     except yaml.YAMLError as error:
         problems.append(Problem(name, 0, 0, "", f"YAML syntax: {error}"))
+        return None
+    except RecursionError:
+        problems.append(Problem(name, 0, 0, "", f"the document nests deeper than {MAX_DEPTH} levels"))
         return None
     if node is None:
         problems.append(Problem(name, 1, 1, "", "the file is empty"))
         return None
     walker = _Walker(name, sources, problems)
-    return walker.value(node, (), node)
+    try:
+        return walker.value(node, (), node)
+    except _TooDeep:
+        return None
+
+
+class _TooDeep(Exception):
+    """Raised out of the walk of a document nested deeper than MAX_DEPTH (reported once)."""
 
 
 class _Walker:
@@ -163,6 +191,9 @@ class _Walker:
 
     def value(self, node: yaml.Node, path: FieldPath, key_node: yaml.Node) -> Any:
         self.count += 1
+        if len(path) > MAX_DEPTH:
+            self.problems.append(self._problem(node, path[:2], f"nested deeper than {MAX_DEPTH} levels"))
+            raise _TooDeep
         if self.count > MAX_NODES:
             if self.count == MAX_NODES + 1:
                 self.problems.append(self._problem(node, path, "the document is too large (aliases that expand "
@@ -202,16 +233,40 @@ class _Walker:
 
 
 def _check_assets(data: dict[str, Any], folder: Path, sources: SourceMap, problems: list[Problem]) -> None:
-    """Photo paths are relative to the issue file: check that they name files there."""
+    """Photos are files in the issue's folder: not URLs, not paths out of it, real images of sane size."""
     articles = data.get("articles")
     for i, article in enumerate(articles if isinstance(articles, list) else []):
         body = article.get("body") if isinstance(article, dict) else None
         for j, block in enumerate(body if isinstance(body, list) else []):
             if isinstance(block, dict) and isinstance(block.get("photo"), str):
-                photo = folder / block["photo"]
-                if not photo.is_file():
-                    problems.append(sources.problem(("articles", i, "body", j, "photo"),
-                                                    f"photo file not found: {block['photo']}"))
+                message = photo_problem(folder, block["photo"])
+                if message:
+                    problems.append(sources.problem(("articles", i, "body", j, "photo"), message))
+
+
+def photo_problem(folder: Path, name: str) -> str | None:
+    """What is wrong with a photo, or None: it must be an image file inside the issue's folder."""
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", name):
+        return f"a photo is a file beside the issue, not a URL: {name}"
+    path = (folder / name).resolve()
+    if Path(name).is_absolute() or not path.is_relative_to(folder.resolve()):
+        return f"a photo must be a file in the issue's folder ({display_path(folder)}), not {name}"
+    if not path.is_file():
+        return f"photo file not found: {name}"
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:  # reads the header only: a decompression bomb is caught before it bursts
+            width, height, kind = image.width, image.height, image.format
+    except Image.DecompressionBombError:
+        return f"{name} is an image of more than {MAX_PIXELS} pixels"
+    except (OSError, SyntaxError, ValueError):
+        return f"{name} is not an image (PNG or JPEG)"
+    if kind not in IMAGE_FORMATS:
+        return f"{name} is a {kind} file: use PNG or JPEG"
+    if width * height > MAX_PIXELS:
+        return f"{name} is {width} × {height} pixels: at most {MAX_PIXELS // 1_000_000} megapixels"
+    return None
 
 
 def _validate(model: type[Publication], data: Any, sources: SourceMap) -> list[Problem]:

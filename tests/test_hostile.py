@@ -1,0 +1,201 @@
+"""Hostile input (tests/hostile/): a clear error, nothing lost, nothing reached; and fuzzing of the loader."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pdfplumber
+import pytest
+import yaml
+from conftest import ISSUES, ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bulletin.cli import main
+from bulletin.errors import BulletinError
+from bulletin.loader import load
+
+CORPUS = Path(__file__).resolve().parent / "hostile"
+
+# Each file of the corpus and the first line `bulletin check` prints for it (exit status 1), or "ok".
+OUTCOMES = {
+    "billion-laughs.yaml": "issues/billion-laughs.yaml:1:35: e[7][8][8][8][9]: the document is too large "
+                           "(aliases that expand past 100000 values?)",
+    "bom.yaml": "ok",
+    "control-character.yaml": "issues/control-character.yaml:8:9: YAML syntax: the character U+0007 is not "
+                              "allowed in a YAML file (a control character?)",
+    "control-escape.yaml": "issues/control-escape.yaml:6:12: articles[0].title: character '\\x07' (U+0007) is in "
+                           "no font of the 小标宋 role (tried: Noto Serif CJK SC Bold)",
+    "deep-nesting.yaml": "issues/deep-nesting.yaml:5:51: articles[0]: nested deeper than 40 levels",
+    "emoji.yaml": "issues/emoji.yaml:6:12: articles[0].title: character '🎉' (U+1F389) is in no font of the 小标宋 "
+                  "role (tried: Noto Serif CJK SC Bold)",
+    "gbk.yaml": "issues/gbk.yaml:1:1: the file is not UTF-8 text (saved as GBK? save it as UTF-8)",
+    "markup-in-content.yaml": "ok",
+    "outside-bmp.yaml": "issues/outside-bmp.yaml:8:10: articles[0].body[0]: character '𠀀' (U+20000) is in no font "
+                        "of the 仿宋 role (tried: FandolFang, Noto Serif CJK SC)",
+    "photo-absolute.yaml": "issues/photo-absolute.yaml:9:16: articles[0].body[1].photo: a photo must be a file in "
+                           "the issue's folder (issues), not /etc/passwd",
+    "photo-bomb.yaml": "issues/photo-bomb.yaml:9:16: articles[0].body[1].photo: bomb.png is an image of more "
+                       "than 40000000 pixels",
+    "photo-data-url.yaml": "issues/photo-data-url.yaml:9:16: articles[0].body[1].photo: a photo is a file beside "
+                           "the issue, not a URL: data:image/png;base64,iVBORw0KGgo=",
+    "photo-file-url.yaml": "issues/photo-file-url.yaml:9:16: articles[0].body[1].photo: a photo is a file beside "
+                           "the issue, not a URL: file:///etc/passwd",
+    "photo-http.yaml": "issues/photo-http.yaml:9:16: articles[0].body[1].photo: a photo is a file beside the "
+                       "issue, not a URL: http://example.com/a.jpg",
+    "photo-https.yaml": "issues/photo-https.yaml:9:16: articles[0].body[1].photo: a photo is a file beside the "
+                        "issue, not a URL: https://example.com/a.jpg",
+    "photo-missing.yaml": "issues/photo-missing.yaml:9:16: articles[0].body[1].photo: photo file not found: "
+                          "nothere.jpg",
+    "photo-not-an-image.yaml": "issues/photo-not-an-image.yaml:9:16: articles[0].body[1].photo: not-an-image.png "
+                               "is not an image (PNG or JPEG)",
+    "photo-outside.yaml": "issues/photo-outside.yaml:9:16: articles[0].body[1].photo: a photo must be a file in "
+                          "the issue's folder (issues), not ../../etc/passwd",
+    "syntax-error.yaml": "issues/syntax-error.yaml:3:1: YAML syntax: expected ',' or ']', but got '<stream end>'",
+    "tabs.yaml": "issues/tabs.yaml:3:1: YAML syntax: found character '\\t' that cannot start any token",
+    "unknown-key.yaml": "issues/unknown-key.yaml:7:5: articles[0].bdoy: unknown key 'bdoy' (did you mean 'body'?)",
+    "wrong-types.yaml": "issues/wrong-types.yaml:1:7: kind: expected one of 专刊, 增刊 or 正刊, got the number 1",
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copyfile(ROOT / "publication.yaml", tmp_path / "publication.yaml")
+    shutil.copytree(CORPUS, tmp_path / "issues")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_every_corpus_file_has_an_outcome() -> None:
+    assert sorted(OUTCOMES) == sorted(p.name for p in CORPUS.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("name", sorted(OUTCOMES))
+def test_hostile_file(project: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["check", f"issues/{name}"])
+    out, err = capsys.readouterr()
+    if OUTCOMES[name] == "ok":
+        assert (status, out, err) == (0, f"issues/{name}: ok\n", "")
+    else:
+        assert status == 1 and out == "" and "Traceback" not in err
+        assert err.splitlines()[0] == OUTCOMES[name]
+
+
+def test_markup_in_content_prints_literally_everywhere(project: Path) -> None:
+    assert main(["build", "issues/markup-in-content.yaml", "--out", "out"]) == 0
+    with pdfplumber.open(project / "out" / "markup-in-content.pdf") as pdf:
+        text = "".join("".join(page.extract_text().split()) for page in pdf.pages)  # lines broken at spaces
+    for literal in ("{{7*7}}", "{%raw%}", "<script>alert(1)</script>", "</div>", "&amp;", "<b>不加粗</b>"):
+        assert literal in text, literal
+    with zipfile.ZipFile(project / "out" / "markup-in-content.docx") as package:
+        document = package.read("word/document.xml").decode()
+    for escaped in ("{{ 7*7 }}", "&lt;script&gt;alert(1)&lt;/script&gt;", "&amp;amp;", "{% endraw %}"):
+        assert escaped in document, escaped
+
+
+def test_no_network_and_no_file_outside_is_reached(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PDF's URL fetcher serves only our fonts and the issue's own files: a stylesheet or image that
+    reaches out is refused, not fetched."""
+    from bulletin.pdf import ResourceError, _fetcher
+
+    fetcher = _fetcher(project / "issues")
+    for url in ("http://127.0.0.1:9/x.png", "https://example.com/x.css", "file:///etc/passwd",
+                "data:image/png;base64,iVBORw0KGgo=", "asset:../publication.yaml", "asset:/etc/passwd"):
+        with pytest.raises(ResourceError):
+            fetcher.fetch(url)
+    assert fetcher.fetch("asset:bomb.png").read().startswith(b"\x89PNG")
+
+
+def test_enormous_files_and_many_articles(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    huge = project / "issues" / "huge.yaml"
+    huge.write_text("title: " + "字" * (2 * 1024 * 1024) + "\n", encoding="utf-8")
+    assert main(["check", "issues/huge.yaml"]) == 1
+    assert capsys.readouterr().err == "issues/huge.yaml: the file is 6144 KiB: an issue is at most 4 MiB of text\n"
+    many = yaml.safe_load((ISSUES / "2018" / "2018-10.yaml").read_text(encoding="utf-8"))
+    many["articles"] = [{"title": f"第{i}篇", "body": "正文" * 40} for i in range(500)]
+    (project / "issues" / "2019-01.yaml").write_text(yaml.safe_dump(many, allow_unicode=True), encoding="utf-8")
+    assert main(["build", "issues/2019-01.yaml", "--out", "out", "--format", "docx"]) == 0
+
+
+def run_build(project: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "bulletin.cli", "build", "reference.yaml", "--out", "out",
+                             *args], cwd=project / "issues", stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_killed_build_leaves_the_previous_outputs(project: Path) -> None:
+    shutil.copyfile(ISSUES / "2018" / "2018-06.yaml", project / "issues" / "reference.yaml")
+    assert run_build(project).wait(300) == 0
+    before = {p.name: p.read_bytes() for p in (project / "issues" / "out").glob("reference.*")}
+    issue = project / "issues" / "reference.yaml"
+    issue.write_text(issue.read_text(encoding="utf-8").replace("title: ", "title: 新", 1), encoding="utf-8")
+    build = run_build(project)
+    time.sleep(1.0)  # mid-render: loading, typesetting or WeasyPrint
+    build.send_signal(signal.SIGKILL)
+    build.wait(60)
+    after = {p.name: p.read_bytes() for p in (project / "issues" / "out").glob("reference.*")}
+    assert after == before or all(data.startswith((b"%PDF-", b"PK")) for data in after.values())
+    for data in after.values():  # whatever is there is whole
+        if data.startswith(b"%PDF-"):
+            assert data.rstrip().endswith(b"%%EOF")
+        else:
+            zipfile.ZipFile(io.BytesIO(data)).testzip()
+    assert run_build(project).wait(300) == 0  # and the next build clears the debris
+    assert not list((project / "issues" / "out").glob(".*.part"))
+
+
+def test_two_builds_at_once_do_not_corrupt_each_other(project: Path) -> None:
+    shutil.copyfile(ISSUES / "2018" / "2018-10.yaml", project / "issues" / "reference.yaml")
+    builds = [run_build(project), run_build(project)]
+    assert [build.wait(300) for build in builds] == [0, 0]
+    with pdfplumber.open(project / "issues" / "out" / "reference.pdf") as pdf:
+        assert "嘉兴市工商联凝聚企业力量强势推进消薄工作" in pdf.pages[0].extract_text()
+    zipfile.ZipFile(project / "issues" / "out" / "reference.docx").testzip()
+
+
+# Fuzzing: whatever the bytes, the loader gives an issue or located problems, never a traceback.
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=30),
+                    st.dates())
+trees = st.recursive(scalars, lambda children: st.lists(children, max_size=4)
+                     | st.dictionaries(st.sampled_from(["title", "body", "year", "number", "date", "kind", "articles",
+                                                        "photo", "table", "x", "toc", "serial"]) | st.text(max_size=8),
+                                       children, max_size=5), max_leaves=25)
+
+
+def load_or_problems(path: Path) -> None:
+    try:
+        load(path)
+    except BulletinError as error:
+        assert error.problems and all(problem.file for problem in error.problems)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=300))
+def test_fuzz_any_text(project: Path, text: str) -> None:
+    path = project / "issues" / "fuzz.yaml"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass") if text < "\ud800" else path.write_bytes(
+        text.encode("utf-8", "replace"))
+    load_or_problems(path)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tree=trees)
+def test_fuzz_any_yaml_document(project: Path, tree: object) -> None:
+    path = project / "issues" / "fuzz.yaml"
+    path.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
+    load_or_problems(path)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=200))
+def test_fuzz_any_bytes(project: Path, data: bytes) -> None:
+    path = project / "issues" / "fuzz.yaml"
+    path.write_bytes(data)
+    load_or_problems(path)
