@@ -1,0 +1,151 @@
+"""The benchmark: medians of repeated runs of what editors wait for, beside the Typst yardstick (./run bench)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PEER = ROOT.parent / "shared" / "bench" / "typst-peer"
+ISSUES = ROOT / "issues" / "2018"
+BULLETIN = [sys.executable, "-m", "bulletin.cli"]
+
+
+def tree_peak_kib(pid: int, stop: threading.Event, peak: list[int]) -> None:
+    """Sample the resident memory of a process and its children (Linux /proc) until stopped."""
+    while not stop.is_set():
+        total = 0
+        for child in [pid, *_descendants(pid)]:
+            try:
+                status = Path(f"/proc/{child}/status").read_text()
+            except OSError:
+                continue
+            total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+        peak[0] = max(peak[0], total)
+        time.sleep(0.02)
+
+
+def _descendants(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for child in children:
+            found += [child, *_descendants(child)]
+    return found
+
+
+def measure(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
+    """Wall time (s) and peak memory (MiB, the whole process tree) of one run of a command."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stop, peak = threading.Event(), [0]
+    sampler = threading.Thread(target=tree_peak_kib, args=(process.pid, stop, peak))
+    sampler.start()
+    _, stderr = process.communicate()
+    elapsed = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{stderr.decode()}")
+    return elapsed, peak[0] / 1024
+
+
+def median_of(runs: int, once: Callable[[], tuple[float, float]]) -> tuple[float, float]:
+    results = [once() for _ in range(runs)]
+    return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
+
+
+def cold_build(stem: str, formats: str) -> tuple[float, float]:
+    """A fresh process and a fresh output folder: no cache stands in for a real render."""
+    with tempfile.TemporaryDirectory() as out:
+        return measure([*BULLETIN, "build", str(ISSUES / f"{stem}.yaml"), "--out", out, "--format", formats])
+
+
+def peer(stem: str) -> tuple[float, float]:
+    with tempfile.TemporaryDirectory() as out:
+        return measure([sys.executable, str(PEER / "peer.py"), f"{stem}.yaml", f"{out}/{stem}.pdf"], cwd=PEER)
+
+
+def warm_rerender(runs: int) -> float:
+    """The preview path: load, check, typeset, HTML and PDF again inside one warm process."""
+    sys.path.insert(0, str(ROOT))
+    from bulletin.build import prepare, render
+
+    path = ISSUES / "2018-06.yaml"
+    render(*prepare(path), ("pdf",))  # warm: imports, fonts
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        render(*prepare(path), ("pdf",))
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def archive(count: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """A generated archive of `count` issues: a full build, then the no-op rebuild."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from archive_factory import make_archive
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        per_year = 20
+        make_archive(root, {2000 + year: per_year for year in range(count // per_year)})
+        full = measure([*BULLETIN, "build", "issues", "--out", "build"], cwd=root)
+        noop = measure([*BULLETIN, "build", "issues", "--out", "build"], cwd=root)
+        shutil.rmtree(root / "build")
+    return full, noop
+
+
+def bytes_per_page(stem: str) -> float:
+    import pdfplumber
+
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run([*BULLETIN, "build", str(ISSUES / f"{stem}.yaml"), "--out", out, "--format", "pdf"],
+                       check=True, capture_output=True)
+        pdf = Path(out) / f"{stem}.pdf"
+        with pdfplumber.open(pdf) as document:
+            return pdf.stat().st_size / len(document.pages) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5, help="runs of each cold measurement (median)")
+    parser.add_argument("--archive", type=int, default=200, help="issues in the generated archive (0: skip)")
+    args = parser.parse_args()
+    print(f"bulletin benchmark — {os.cpu_count()} cores, medians of {args.runs} runs\n")
+    rows = []
+    for stem in ("2018-06", "2018-10"):
+        for formats in ("pdf", "docx", "pdf,docx"):
+            wall, memory = median_of(args.runs, lambda s=stem, f=formats: cold_build(s, f))  # type: ignore[misc]
+            rows.append((f"cold build {stem} ({formats})", f"{wall:.2f} s", f"{memory:.0f} MiB"))
+        wall, memory = median_of(args.runs, lambda s=stem: peer(s))  # type: ignore[misc]
+        rows.append((f"Typst yardstick {stem}", f"{wall:.2f} s", f"{memory:.0f} MiB"))
+        ours = next(float(r[1].split()[0]) for r in rows if r[0] == f"cold build {stem} (pdf,docx)")
+        rows.append((f"  ratio ours (pdf,docx) / Typst {stem}", f"{ours / wall:.2f}×", ""))
+    rows.append(("warm re-render 2018-06 (PDF, in process)", f"{warm_rerender(args.runs):.3f} s", ""))
+    if args.archive:
+        (full, full_memory), (noop, noop_memory) = archive(args.archive)
+        rows.append((f"archive of {args.archive}: full build (pdf,docx)", f"{full:.1f} s", f"{full_memory:.0f} MiB"))
+        rows.append((f"archive of {args.archive}: no-op rebuild", f"{noop:.2f} s", f"{noop_memory:.0f} MiB"))
+    for stem in ("2018-06", "2018-10"):
+        rows.append((f"PDF size {stem}", f"{bytes_per_page(stem):.1f} KiB/page", ""))
+    width = max(len(row[0]) for row in rows)
+    print(f"{'measure':<{width}}  {'time':>12}  {'peak memory':>12}")
+    for name, value, memory in rows:
+        print(f"{name:<{width}}  {value:>12}  {memory:>12}")
+
+
+if __name__ == "__main__":
+    main()
