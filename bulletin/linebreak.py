@@ -5,11 +5,13 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 # Never at the start of a line; — and … are here too, so that —— and …… are never split.
 NO_START = frozenset("，。、；：？！）》”’」』】〕〉．,.;:?!)]}%…—·～")
 NO_END = frozenset("（《“‘「『【〔〈([{")  # never at the end of a line
 EPSILON = 0.01  # points: rounding slack when fitting
+MAX_PUSH_OUT = 4  # characters a line may end short of full to keep the rules (a long word may need more)
 OFF_GRID_COST = 0.01  # of a line set off its natural spacing: more than any squared deviation it allows
 
 
@@ -59,12 +61,14 @@ def break_lines(
     allowed ways, the one whose lines stray least from the natural spacing, so that one unavoidable
     push-in or push-out does not set off others in the lines after it."""
     n = len(text)
+    prefix = list(accumulate(advances, initial=0.0))  # ink of [a, b) = prefix[b] - prefix[a]
+    narrow = list(accumulate((not is_wide(c) for c in text), initial=0))  # half-width characters before i
     best: dict[int, tuple[float, int]] = {0: (0.0, -1)}  # line start -> (cost so far, previous start)
     for start in range(n):
         if start not in best:
             continue
         width = widths[0] if start == 0 else widths[1]
-        for end, cost in _candidates(text, advances, start, width, spacing, squeeze):
+        for end, cost in _candidates(text, advances, prefix, narrow, start, width, spacing, squeeze):
             following = _skip_spaces(text, end)
             total = best[start][0] + cost
             if following not in best or total < best[following][0]:
@@ -85,27 +89,28 @@ def break_lines(
     return lines
 
 
-def _candidates(text: str, advances: Sequence[float], start: int, width: float, spacing: float,
-                squeeze: float) -> list[tuple[int, float]]:
+def _candidates(text: str, advances: Sequence[float], prefix: Sequence[float], narrow: Sequence[int], start: int,
+                width: float, spacing: float, squeeze: float) -> list[tuple[int, float]]:
     """The ends of the lines that may start at `start`, each with its cost: a line off its natural
-    spacing costs one unit, and the squared deviation (in em) on top, a stretch twice a squeeze; so the
-    fewest lines leave the grid, and those that must are pushed in rather than out."""
+    spacing costs one unit (half for a line with Latin letters or digits, which cannot sit on the grid
+    anyway), and the squared deviation (in em) on top, a stretch twice a squeeze; so the fewest
+    all-Chinese lines leave the grid, and those that must are pushed in rather than out. Lines more than
+    MAX_PUSH_OUT characters short of full are not considered (unless nothing else is possible)."""
     n, size = len(text), advances[start] or 1.0
     found: list[tuple[int, float]] = []
-    ink = 0.0
     for end in range(start + 1, n + 1):
-        ink += advances[end - 1]
+        ink = prefix[end] - prefix[start]
         if ink + (end - start - 1) * (spacing - squeeze) > width + EPSILON:
             break
-        if end < n and not may_break(text, end):
+        if end < n and (not may_break(text, end) or ink + (end - start - 1) * spacing < width - MAX_PUSH_OUT * size):
             continue
         shown = _visible_end(text, start, end)
-        natural = _natural(advances, start, shown, spacing)
+        natural = prefix[shown] - prefix[start] + (shown - start - 1) * spacing
         if end == n and natural <= width + EPSILON:
             found.append((end, 0.0))  # the last line, set at its natural spacing
             continue
-        deviation = ((width - sum(advances[start:shown])) / max(shown - start - 1, 1) - spacing) / size
-        off_grid = OFF_GRID_COST if abs(deviation) > 1e-3 else 0.0
+        deviation = ((width - prefix[shown] + prefix[start]) / max(shown - start - 1, 1) - spacing) / size
+        off_grid = 0.0 if abs(deviation) <= 1e-3 else OFF_GRID_COST / (2 if narrow[shown] > narrow[start] else 1)
         found.append((end, off_grid + deviation**2 * (2 if deviation > 0 else 1)))
     if not found:  # nothing allowed fits: the greedy break (an unbreakable word longer than the line)
         end = _fit(advances, start, width, spacing)
