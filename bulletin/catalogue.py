@@ -7,7 +7,7 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -16,8 +16,8 @@ from bulletin import layout
 from bulletin.archive import Entry
 from bulletin.errors import BulletinError, Problem
 from bulletin.fonts import Chain
-from bulletin.html import css_family, environment, render_html
-from bulletin.model import Issue
+from bulletin.html import environment, font_rules, render_html
+from bulletin.model import Issue, Role
 from bulletin.output import write_atomic
 
 LINKS = (("pdf", "PDF"), ("docx", "DOCX"))
@@ -104,15 +104,14 @@ def write_catalogue(entries: list[Entry], out: Path, files: dict[str, dict[str, 
 
 def _fonts(issue: Issue) -> tuple[list[dict[str, Markup]], dict[str, Markup]]:
     """The @font-face rules and each role's font-family list, as the issue's own stylesheet has them
-    (bulletin.html.render_html): the contents are set in the faces the issues are. They go into a <style>
-    of an autoescaped template, so they are marked safe: css_family leaves no character but letters, digits,
-    spaces, _ - \\ and its quotes, and the font: URL is percent-encoded (the fetcher decodes it)."""
-    chains = {role: Chain(role, issue.font_chain(role)) for role in layout.ROLES}  # type: ignore[arg-type]
-    families = dict.fromkeys(face.family for chain in chains.values() for face in chain.installed)
-    faces = [{"css": Markup(css_family(family)), "url": Markup("font:" + quote(family))} for family in families]
-    roles = {role: Markup(", ".join(css_family(face.family) for face in chain.installed))
-             for role, chain in chains.items()}
-    return faces, roles
+    (bulletin.html.font_rules), every face loaded: the contents may hold any character of the titles. They go
+    into a <style> of an autoescaped template, so they are marked safe: css_family leaves no character but
+    letters, digits, spaces, _ - \\ and its quotes, and the font: URL is percent-encoded."""
+    chains = {role: Chain(role, issue.font_chain(role)) for role in get_args(Role)}
+    everything = {face.family for chain in chains.values() for face in chain.installed}
+    faces, roles = font_rules(chains, everything)
+    return ([{key: Markup(value) for key, value in face.items()} for face in faces],
+            {role: Markup(families) for role, families in roles.items()})
 
 
 def _article_pages(document: Any, issue: Issue) -> list[int]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
 from bulletin import layout
-from bulletin.model import Issue
+from bulletin.fonts import Chain
+from bulletin.model import Issue, Role
 from bulletin.typeset import Typesetter, set_issue
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -37,19 +40,23 @@ def css_family(family: str) -> str:
 
 
 
+def font_rules(chains: Mapping[Role, Chain], used: set[str]) -> tuple[list[dict[str, str]], dict[Role, str]]:
+    """The @font-face rules (for the faces in `used` only: each loaded face costs time and memory) and each
+    role's font-family list (every face of its chain, office faces first)."""
+    families = dict.fromkeys(face.family for chain in chains.values() for face in chain.installed)
+    faces = [{"css": css_family(family), "url": "font:" + quote(family)} for family in families if family in used]
+    roles = {role: ", ".join(css_family(face.family) for face in chain.installed) for role, chain in chains.items()}
+    return faces, roles
+
+
 def render_html(issue: Issue, typesetter: Typesetter | None = None) -> str:
     """The issue as one HTML document with its stylesheet inlined."""
     typesetter = typesetter or Typesetter(issue)
     env = environment()
-    chains = typesetter.chains
-    faces = {face.family: face for chain in chains.values() for face in chain.installed}
-    roles = {
-        role: ", ".join(css_family(face.family) for face in chain.installed)
-        for role, chain in chains.items()
-    }
+    faces, roles = font_rules(typesetter.chains, typesetter.used_faces())
     css = env.get_template("issue.css.j2").render(
         L=layout,
-        faces=[{"css": css_family(family), "url": f"font:{family}"} for family in faces],
+        faces=faces,
         roles=roles,
         red=RED,
         indent=f"{layout.INDENT_CHARS * layout.char_pitch_pt():.4f}pt",

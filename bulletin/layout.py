@@ -112,7 +112,7 @@ ROLES: dict[str, tuple[str, ...]] = {
     "fangsong": ("FandolFang", "Noto Serif CJK SC"),  # 仿宋: body, colophon
     "kaiti": ("LXGW WenKai", "FandolKai", "Noto Serif CJK SC"),  # 楷体: （一）, bylines, kickers
     "heiti": ("Noto Sans CJK SC", "FandolHei"),  # 黑体: 一、 headings, 目录
-    "songti": ("Noto Serif CJK SC", "FandolSong"),  # 宋体: page numbers
+    "songti": ("FandolSong", "Noto Serif CJK SC"),  # 宋体: page numbers
     "bold": ("Noto Serif CJK SC Bold",),  # run-in leads: a real bold face (no faux bold in WeasyPrint)
 }
 

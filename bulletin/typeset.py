@@ -138,6 +138,17 @@ class Typesetter:
             for line in break_lines(text, advances, widths, spacing, squeeze)
         )
 
+    def used_faces(self) -> set[str]:
+        """The families that set at least one character of the issue: only they need loading."""
+        used = set()
+        for _, text, role, _ in self.texts():
+            chain = self.chains[role]
+            for char in set(text):
+                face = chain.face_for(char)
+                if face:
+                    used.add(face.family)
+        return used
+
     def texts(self) -> Iterator[tuple[FieldPath, str, Role, int]]:
         """Every text of the issue with the role that sets it and where in its field it starts (a hint
         for locating a character of a paragraph in the prose it came from), for the font check."""
@@ -156,6 +167,11 @@ def _texts(issue: Issue) -> Iterator[tuple[FieldPath, str, str, int]]:
     """Every text of the issue with the element that sets it."""
     yield ("name",), issue.name, "name", 0
     yield ("kind",), issue.kind, "kind", 0
+    yield ("number",), issue.issue_line, "number", 0
+    yield ("date",), issue.date_text, "issuer", 0
+    yield ("toc",), "目　录※", "toc-heading", 0  # what the template itself prints
+    yield ("toc",), "※", "p", 0
+    yield (), "— 0123456789", "page-number", 0
     for i, issuer in enumerate(issue.issuers):
         yield ("issuers", i), issuer, "issuer", 0
     for key, text, style in (("compiled_by", issue.compiled_by, "issuer"), ("notice", issue.notice, "notice")):
@@ -165,7 +181,9 @@ def _texts(issue: Issue) -> Iterator[tuple[FieldPath, str, str, int]]:
         yield from _article_texts(("articles", i), article)
     for group, style in (("distribution", "distribution"), ("contacts", "contacts"), ("signoff", "signoff")):
         for key, value in getattr(issue, group).items():
-            yield (group, key), f"{key}{value}", style, 0
+            yield (group, key), f"{key}：{value}。", style, 0
+    if issue.copies:
+        yield ("copies",), f"共印{issue.copies}份", "signoff", 0
 
 
 ARTICLE_FIELDS = {"title": "title", "subtitle": "subtitle", "toc_title": "toc-item", "kicker": "kicker",
@@ -177,6 +195,10 @@ def _article_texts(path: FieldPath, article: Article) -> Iterator[tuple[FieldPat
     for key, style in ARTICLE_FIELDS.items():
         if text := getattr(article, key):
             yield (*path, key), text, style, 0
+    if article.subtitle:
+        yield (*path, "subtitle"), "——", "subtitle", 0
+    for line in reprint_lines(article):
+        yield (*path, "source"), line, "source", 0
     for j, block in enumerate(article.body):
         if isinstance(block, Prose):
             for paragraph in block.paragraphs:
