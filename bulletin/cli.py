@@ -72,6 +72,10 @@ def _parser() -> argparse.ArgumentParser:
     searching.add_argument("--index", type=Path, default=Path("build") / "search.sqlite",
                            help="the search index, updated before each search (default: build/search.sqlite)")
     searching.add_argument("--limit", type=int, default=50, help="at most this many hits (default: 50)")
+    importing = command("import", "turn a draft (.docx, .md, .txt) into an issue file", _import)
+    importing.add_argument("draft", type=Path, metavar="DRAFT")
+    importing.add_argument("-o", "--output", type=Path, required=True, metavar="ISSUE.yaml",
+                           help="the issue file to write (never over an existing one)")
     verify = command("verify", "re-hash the archive against its manifest", _verify)
     verify.add_argument("--archive", type=Path, default=None, help="the archive folder (default: publication's)")
     return parser
@@ -232,6 +236,15 @@ def _search(args: argparse.Namespace) -> int:
     if not hits:
         print(f"no issue contains {args.term!r}", file=sys.stderr)
     return 0 if hits else 1
+
+
+def _import(args: argparse.Namespace) -> int:
+    from bulletin.importer import import_draft, write_issue
+    from bulletin.loader import display_path
+
+    write_issue(import_draft(args.draft, target=args.output), args.output)
+    print(display_path(args.output))
+    return 0
 
 
 def _verify(args: argparse.Namespace) -> int:

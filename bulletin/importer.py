@@ -1,0 +1,1229 @@
+"""Importing drafts (.docx, .md, .txt) into issue YAML: three readers, one shared recogniser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import html.parser
+import io
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from bulletin import markup
+from bulletin.errors import BulletinError, Problem
+from bulletin.loader import display_path, find_publication, load_publication
+from bulletin.model import Publication
+from bulletin.output import write_atomic
+
+SUFFIXES = {".docx": "docx", ".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text"}
+
+# --- the intermediate form: paragraphs ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph of a draft, whatever its format: text with `**bold**` runs (a literal asterisk
+    written `\\*`), a style hint from the draft's own markup, or the rows of a table."""
+
+    text: str
+    hint: str = ""  # title, subtitle, heading1…heading6, toc, toc-heading, kicker, byline, dateline, note
+    rows: tuple[tuple[str, ...], ...] = ()
+
+
+# --- characters and small tests -------------------------------------------------------------------------
+
+TERMINAL = "。！？；：…!?;:"
+CLOSERS = "”’」』）)》】"
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SPACES = re.compile(r"[\s\u3000]+")
+LINK = re.compile(r"!?\[([^\]\n]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+|[^>\s@]+@[^>\s]+)>")
+
+PAGE_NUMBER = re.compile(
+    r"^[-—–－―~〜·•\s]*(?:第\s*)?\d{1,3}\s*页?(?:\s*[/／]\s*\d{1,3}|\s*[,，]?\s*共\s*\d{1,3}\s*页)?[-—–－―~〜·•\s]*$"
+    r"|^(?:page|p\.)\s*\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$", re.IGNORECASE)
+RULE_LINE = re.compile(r"^[-—–－―_＿=═~·•*\s]{3,}$")
+BOILERPLATE = re.compile(
+    r"^[【\[(（<《]?\s*(?:免责声明|版权声明|责任编辑|上一篇|下一篇|上一条|下一条|分享到|打印本页|关闭窗口|返回顶部|返回首页"
+    r"|【?\s*打印\s*】?\s*$|【?\s*关闭\s*】?\s*$|字号\s*[:：]|字体\s*[:：]|【\s*字体|【\s*字号|浏览次数|点击数|阅读次数)")
+SCAN_ME = re.compile(r"扫一扫|扫码|长按识别|二维码")
+
+H1 = re.compile(r"^[一二三四五六七八九十百]+、")
+H2 = re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")
+H3 = re.compile(r"^\d{1,2}[.．、](?!\d)")
+H4 = re.compile(r"^[（(]\d{1,2}[）)]")
+NUMBERED = ((H1, 1), (H2, 2), (H3, 3), (H4, 4))
+
+ISSUE_LINE = re.compile(r"(\d{4})年第(\d{1,3})期(?:[（(]总第(\d{1,5})期[）)])?")
+SERIAL = re.compile(r"[（(]?总第(\d{1,5})期[）)]?")
+DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+DATELINE = re.compile(r"^[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[^，。；,;]{0,10}?[）)]?$")
+KINDS = {"专刊", "增刊", "正刊"}
+NOTICE = re.compile(r"内部资料|注意保存|内部刊物|内部参阅|仅供参考|内部交流")
+COMPILED_BY = re.compile(r"^[\u4e00-\u9fff]{1,12}编$")
+BYLINE = re.compile(r"^(?:(?:作者|撰稿|文|供稿|整理|执笔|记者|通讯员)\s*[：:/／]\s*)?"
+                    r"[\u4e00-\u9fff·•]{2,4}(?:[\s、，,]+[\u4e00-\u9fff·•]{2,4}){0,3}"
+                    r"(?:\s*(?:整理|供稿|撰稿|执笔|报道|摄))?$")
+NOTE = re.compile(r"^[【\[]?\s*编者按\s*[】\]]?\s*[：:]?\s*")
+BULLET = re.compile(r"^(?:[-*+]\s+)?[※●•·◆◇■□▪★☆○◎>]\s*|^[-*+]\s+")
+TOC_PAGE = re.compile(r"(?:[.．·…]{2,}\s*|(?<=[^\x00-\x7f])\s+)\d{1,3}$")
+
+DISTRIBUTION = re.compile(r"^(报|送|发|抄送|分送)\s*[：:]\s*(.*)$")
+SIGNOFF_LABELS = ("签发", "审核", "审稿", "核稿", "编辑", "责编", "校对", "主编")
+CONTACT_LABELS = ("网址", "网站", "邮箱", "电子邮箱", "电子信箱", "邮件", "E-mail", "Email", "电话", "联系电话", "传真",
+                  "微信", "微信公众号", "公众号", "地址", "通讯地址", "邮编", "邮政编码", "QQ", "联系人", "手机")
+PAIR = re.compile(r"([^\s：:]{1,8})\s*[：:](?!//)\s*(.*?)\s*(?=\s[^\s：:]{1,8}\s*[：:](?!//)|$)")
+COPIES = re.compile(r"^[（(]?\s*共印\s*(\d+)\s*份\s*[）)]?$")
+ISSUED = re.compile(r"印发\s*$")
+META_LABELS = {"来源": "source", "作者": "author", "原文链接": "link", "链接": "link", "发布时间": "", "发布日期": "",
+               "时间": "", "日期": "", "浏览次数": "", "点击数": "", "阅读数": "", "编辑": ""}
+
+
+def _bare(text: str) -> str:
+    """The text without its bold markers, escaped asterisks restored."""
+    return text.replace("\\*", "\x00").replace("**", "").replace("\x00", "*")
+
+
+def _compact(text: str) -> str:
+    """The bare text without any white space: for comparing lines."""
+    return SPACES.sub("", _bare(text))
+
+
+def _clean(text: str) -> str:
+    """One paragraph's text: invisible and control characters gone, white space tidied at its ends."""
+    text = INVISIBLE.sub("", text.replace("\u00a0", " ").replace("\u2028", "\n").replace("\u2029", "\n"))
+    text = text.replace("\u0085", "\n").replace("\t", " ").replace("\r", "")
+    return text.strip(" \n\u3000")
+
+
+def _cells(text: str) -> int:
+    """Display width: two cells for a wide (CJK) character, one for the others."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _join(left: str, right: str) -> str:
+    """Join two pieces of one paragraph: no space at a seam with a Chinese character, one between Latin words."""
+    if not left:
+        return right
+    if not right:
+        return left
+    a, b = left.rstrip("*")[-1:], right.lstrip("*")[:1]
+    if markup.CJK.match(a) or markup.CJK.match(b) or not a or not b:
+        return left + right
+    return left + " " + right
+
+
+def _terminal(text: str) -> bool:
+    """Whether a paragraph ends a sentence (。！？；： …, or one of those inside a closing quote)."""
+    bare = _bare(text).rstrip()
+    if not bare or bare[-1] in TERMINAL:
+        return True
+    core = bare.rstrip(CLOSERS)
+    return core != bare and bool(core) and core[-1] in TERMINAL
+
+
+def _numbered(text: str) -> int:
+    """The heading level its numbering gives a paragraph (一、 （一） 1. （1）), or 0."""
+    bare = _bare(text).lstrip()
+    for pattern, level in NUMBERED:
+        if pattern.match(bare):
+            return level
+    return 0
+
+
+def _title_like(text: str) -> bool:
+    """A short line without sentence punctuation: a title, a kicker, a heading without number."""
+    bare = _bare(text).strip()
+    return 2 <= len(bare) <= 40 and not _terminal(bare) and bare[-1] not in "，、,（(“《" and not any(
+        c in bare for c in "。！？；")
+
+
+def _heading_level(para: Para) -> int:
+    """The heading level of a body paragraph recognised by its numbering, or 0 for running text."""
+    level = _numbered(para.text)
+    bare = _bare(para.text).strip()
+    if level and len(bare) <= 50 and bare[-1] not in "。！？；，、,;!?":
+        return level
+    return 0
+
+
+def _noise(text: str) -> bool:
+    """Page numbers, rules and web-page boilerplate, dropped wherever they stand."""
+    bare = _bare(text).strip()
+    if PAGE_NUMBER.match(bare) or RULE_LINE.match(bare):
+        return True
+    return bool(BOILERPLATE.match(bare)) or (len(bare) <= 40 and bool(SCAN_ME.search(bare)))
+
+
+def _unlink(text: str) -> str:
+    """Markdown-ish links as their text: <http://…> → http://…, [x](#) → x."""
+    text = AUTOLINK.sub(r"\1", text)
+    return LINK.sub(lambda m: m.group(1) or m.group(2), text)
+
+
+def _escape_stars(text: str) -> str:
+    """Plain text for the body markup: every asterisk literal."""
+    return text.replace("*", "\\*")
+
+
+def _keep_bold(text: str) -> str:
+    """Text with `**bold**` runs kept and any other asterisk made literal."""
+    parts = re.split(r"(\\\*|\*\*)", text)
+    return "".join(part if part in ("\\*", "**") else _escape_stars(part) for part in parts)
+
+
+# --- reading plain text ---------------------------------------------------------------------------------
+
+
+def read_text(text: str) -> list[Para]:
+    """Paragraphs of a plain-text draft: blank lines between paragraphs or one paragraph a line, hard-wrapped
+    lines joined, page-number lines dropped even between the lines of a paragraph; `**bold**` kept."""
+    lines = [_clean(line) if line.strip() else "" for line in text.splitlines()]
+    indents = [bool(re.match(r"^(?:\u3000|\s{2,}|\t)", raw)) for raw in text.splitlines()]
+    widths = [(len(line), _cells(line)) for line in lines if line and not _noise(line)]
+    wrap = _wrap_width(widths)
+    blocks: list[list[tuple[str, bool]]] = [[]]
+    for i, line in enumerate(lines):
+        if line and _noise(line):
+            # a page number between two lines of one hard-wrapped paragraph: the paragraph goes on
+            before = next((lines[j] for j in range(i - 1, -1, -1) if lines[j]), "")
+            if wrap and before and _full(before, wrap) and not _noise(before):
+                while blocks[-1] == [] and len(blocks) > 1:
+                    blocks.pop()
+                blocks[-1].append(("", False))  # a marker: skip the blank lines that follow
+            continue
+        if not line:
+            if blocks[-1] and blocks[-1][-1] != ("", False):
+                blocks.append([])
+            continue
+        if blocks[-1] and blocks[-1][-1] == ("", False):
+            blocks[-1].pop()
+        blocks[-1].append((line, indents[i]))
+    separated = sum(1 for block in blocks if block) >= 3
+    paragraphs: list[Para] = []
+    for block in blocks:
+        current, current_last = "", ""
+        for k, (line, indented) in enumerate(item for item in block if item[0]):
+            if wrap:  # a short line ends a paragraph; a heading starts one even after a full line
+                starts = not _full(current_last, wrap) or (_heading_level(Para(line)) > 0 and not _full(line, wrap))
+            else:
+                starts = not separated or _structural(current)
+            starts = starts or k == 0 or indented or _structural(line)
+            if starts and current:
+                paragraphs.append(Para(_keep_bold(current)))
+                current = ""
+            current = _join(current, line)
+            current_last = line
+        if current:
+            paragraphs.append(Para(_keep_bold(current)))
+    return paragraphs
+
+
+def _wrap_width(widths: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The width (characters, cells) a hard-wrapped text was broken at, or None when its lines are paragraphs."""
+    long = [w for w in widths if w[1] >= 20]
+    if len(long) < 4:
+        return None
+    for index in (0, 1):
+        counts = Counter(w[index] for w in long)
+        mode = max(counts, key=lambda width: (counts[width], width))
+        near = sum(1 for w in long if mode - 2 <= w[index] <= mode)
+        over = sum(1 for w in long if w[index] > mode + 2)
+        if near >= 3 and near >= 0.4 * len(long) and over <= 0.1 * len(long):
+            return (mode, 0) if index == 0 else (0, mode)
+    return None
+
+
+def _full(line: str, wrap: tuple[int, int]) -> bool:
+    """Whether a line fills the wrap width (so that the paragraph goes on after it)."""
+    chars, cells = wrap
+    if chars:
+        return len(line) >= chars - 2
+    return _cells(line) >= cells - 4
+
+
+def _structural(line: str) -> bool:
+    """Lines that stand alone even when a plain-text draft sets no blank line around them."""
+    bare = _compact(line)
+    if not bare:
+        return False
+    return bool(bare in KINDS or bare == "目录" or ISSUE_LINE.fullmatch(bare) or DATE.fullmatch(bare)
+                or DISTRIBUTION.match(bare) or BULLET.match(_bare(line)) or _signoff(line) or _contact(line)
+                or COPIES.match(bare))
+
+
+# --- reading Markdown -----------------------------------------------------------------------------------
+
+
+def read_markdown(text: str) -> list[Para]:
+    """Paragraphs of a Markdown draft: `#` headings as hints, `**bold**`, lists, pipe tables; links and
+    emphasis reduced to their text."""
+    lines = text.splitlines()
+    if lines and lines[0].strip() == "---":  # front matter
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+        if end is not None:
+            lines = lines[end + 1 :]
+    paragraphs: list[Para] = []
+    current: list[str] = []
+    table: list[tuple[str, ...]] = []
+    fenced = False
+
+    def flush() -> None:
+        if current:
+            text = ""
+            for line in current:
+                text = _join(text, line)
+            paragraphs.append(Para(_md_inline(text)))
+            current.clear()
+        if table:
+            paragraphs.append(Para("", "", tuple(table)))
+            table.clear()
+
+    for raw in lines:
+        line = raw.strip()
+        if line.startswith(("```", "~~~")):
+            flush()
+            fenced = not fenced
+            continue
+        if fenced:
+            if line:
+                paragraphs.append(Para(_escape_stars(_clean(line))))
+            continue
+        line = re.sub(r"^(?:>\s?)+", "", line).strip()
+        line = re.sub(r"<!--.*?-->", "", line).strip()
+        if not line:
+            flush()
+            continue
+        if line.startswith("|") and line.endswith("|") and len(line) > 1:
+            if current:
+                flush()
+            cells = tuple(_bare(_md_inline(cell.strip())) for cell in line[1:-1].split("|"))
+            if not all(re.fullmatch(r":?-{2,}:?", cell) for cell in cells):
+                table.append(cells)
+            continue
+        if table:
+            flush()
+        heading = re.match(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$", line)
+        if heading:
+            flush()
+            paragraphs.append(Para(_md_inline(heading.group(2)), f"heading{len(heading.group(1))}"))
+            continue
+        if re.fullmatch(r"=+|-+", line) and len(current) == 1:
+            level = 1 if line[0] == "=" else 2
+            paragraphs.append(Para(_md_inline(current[0]), f"heading{level}"))
+            current.clear()
+            continue
+        if re.fullmatch(r"(?:[-*_]\s*){3,}", line):
+            flush()
+            continue
+        item = re.match(r"^[-*+]\s+(.*)$", line)
+        if item:
+            flush()
+            current.append(item.group(1))
+            continue
+        if re.match(r"^\d{1,2}[.)]\s+", line) and current:
+            flush()
+        current.append(line.rstrip("\\").rstrip())
+    flush()
+    return paragraphs
+
+
+def _md_inline(text: str) -> str:
+    """Markdown inline markup to ours: **bold** (and __bold__) kept, other emphasis, code, links and
+    images reduced to text, backslash escapes resolved, a literal asterisk written \\*."""
+    text = _clean(text)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
+    text = _unlink(text)
+    text = re.sub(r"`([^`]*)`", r"\1", text)
+    text = re.sub(r"</?[a-zA-Z][^>]*>", "", text)
+    text = text.replace("\\*", "\x00")
+    text = re.sub(r"(?<![\w_])__(?=\S)(.+?)(?<=\S)__(?![\w_])", r"**\1**", text)
+    text = re.sub(r"\\([\\`_{}\[\]()#+\-.!|<>~])", r"\1", text)
+    parts = re.split(r"(\*\*)", text)
+    out = []
+    for part in parts:
+        if part == "**":
+            out.append(part)
+            continue
+        part = re.sub(r"(?<!\*)\*(?=\S)([^*]+?)(?<=\S)\*(?!\*)", r"\1", part)
+        out.append(_escape_stars(part))
+    return "".join(out).replace("\x00", "\\*")
+
+
+# --- reading Word ---------------------------------------------------------------------------------------
+
+HINT_OPEN, HINT_CLOSE = "\ue000", "\ue001"
+
+
+def read_docx(path: Path) -> list[Para]:
+    """Paragraphs of a Word draft, through mammoth's HTML: bold runs as `**…**`; the styles Title, Subtitle,
+    Heading 1–6, toc N and this tool's own (Kicker, Byline, Dateline, Editor's Note), and outline levels,
+    as hints; tables as rows."""
+    import docx
+    import mammoth  # type: ignore[import-untyped]
+
+    document = docx.Document(str(path))
+    _mark_hints(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    buffer.seek(0)
+    result = mammoth.convert_to_html(buffer, convert_image=mammoth.images.img_element(lambda image: {}))
+    reader = _HtmlReader()
+    reader.feed(str(result.value))
+    reader.close()
+    return reader.paragraphs
+
+
+def _style_hint(name: str) -> str:
+    """The hint a Word style name gives, or ''."""
+    name = name.strip().lower()
+    if name in ("title", "标题"):
+        return "title"
+    if name in ("subtitle", "副标题"):
+        return "subtitle"
+    match = re.fullmatch(r"(?:heading|标题)\s*(\d)", name)
+    if match:
+        return f"heading{match.group(1)}"
+    if re.fullmatch(r"(?:toc|目录)\s*\d", name):
+        return "toc"
+    if name in ("toc heading", "目录标题"):
+        return "toc-heading"
+    return {"kicker": "kicker", "byline": "byline", "dateline": "dateline", "editor's note": "note"}.get(name, "")
+
+
+def _mark_hints(document: Any) -> None:
+    """Put each styled paragraph's hint into its text, where mammoth carries it through to the HTML."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    styles: dict[str, tuple[str, int | None, str | None]] = {}
+    default = None
+    for style in document.styles.element.findall(qn("w:style")):
+        if style.get(qn("w:type")) != "paragraph":
+            continue
+        sid = style.get(qn("w:styleId")) or ""
+        name = style.find(qn("w:name"))
+        outline = style.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+        based = style.find(qn("w:basedOn"))
+        styles[sid] = (name.get(qn("w:val")) if name is not None else sid,
+                       int(outline.get(qn("w:val"))) if outline is not None else None,
+                       based.get(qn("w:val")) if based is not None else None)
+        if style.get(qn("w:default")) in ("1", "true"):
+            default = sid
+
+    def hint_of(sid: str | None, direct: int | None) -> str:
+        outline, seen = direct, set()
+        while sid and sid in styles and sid not in seen:
+            seen.add(sid)
+            name, level, based = styles[sid]
+            hint = _style_hint(name)
+            if hint:
+                return hint
+            outline = level if outline is None else outline
+            sid = based
+        return f"heading{outline + 1}" if outline is not None and 0 <= outline < 6 else ""
+
+    for paragraph in document.element.body.iter(qn("w:p")):
+        properties = paragraph.find(qn("w:pPr"))
+        style = properties.find(qn("w:pStyle")) if properties is not None else None
+        direct = properties.find(qn("w:outlineLvl")) if properties is not None else None
+        hint = hint_of(style.get(qn("w:val")) if style is not None else default,
+                       int(direct.get(qn("w:val"))) if direct is not None else None)
+        if not hint:
+            continue
+        run, text = OxmlElement("w:r"), OxmlElement("w:t")
+        text.text = f"{HINT_OPEN}{hint}{HINT_CLOSE}"
+        run.append(text)
+        if properties is not None:
+            properties.addnext(run)
+        else:
+            paragraph.insert(0, run)
+
+
+class _HtmlReader(html.parser.HTMLParser):
+    """mammoth's HTML to paragraphs: block elements, <strong>/<b> runs, tables."""
+
+    BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[Para] = []
+        self.parts: list[tuple[str, bool]] = []
+        self.tag = ""
+        self.bold = 0
+        self.skip = 0
+        self.tables: list[list[list[str]]] = []
+        self.cell: list[str] | None = None
+        self.span = 1
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag in ("strong", "b"):
+            self.bold += 1
+        elif tag == "br":
+            self.parts.append(("\n", False))
+        elif (tag == "a" and (attributes.get("href") or "").startswith(("#footnote", "#endnote"))
+              or tag == "li" and (attributes.get("id") or "").startswith(("footnote", "endnote"))):
+            self.skip += 1
+        elif tag == "table":
+            self._end_block()
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th") and self.tables:
+            self._end_block()
+            self.cell = []
+            self.span = int(attributes.get("colspan") or 1)
+        elif tag in self.BLOCKS:
+            self._end_block()
+            self.tag = tag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("strong", "b"):
+            self.bold = max(0, self.bold - 1)
+        elif tag == "a" and self.skip:
+            self.skip -= 1
+        elif tag in ("td", "th") and self.tables and self.cell is not None:
+            self._end_block()
+            if self.tables[-1]:
+                self.tables[-1][-1].append("\n".join(part for part in self.cell if part))
+                self.tables[-1][-1].extend([""] * (self.span - 1))
+            self.cell = None
+        elif tag == "table" and self.tables:
+            self._end_table(self.tables.pop())
+        elif tag in self.BLOCKS:
+            self._end_block()
+            if tag == "li" and self.skip:
+                self.skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append((data, self.bold > 0))
+
+    def _end_block(self) -> None:
+        text, hint = _runs_to_text(self.parts), ""
+        self.parts = []
+        match = re.search(f"{HINT_OPEN}([a-z0-9-]+){HINT_CLOSE}", text)
+        if match:
+            hint = match.group(1)
+            text = text.replace(match.group(0), "")
+        elif re.fullmatch(r"h[1-6]", self.tag):
+            hint = f"heading{self.tag[1]}"
+        self.tag = ""
+        text = re.sub(f"{HINT_OPEN}[a-z0-9-]*{HINT_CLOSE}", "", text)
+        text = _tidy_bold(text)
+        if not _bare(text).strip():
+            return
+        if self.cell is not None:
+            self.cell.append(text)
+        else:
+            self.paragraphs.append(Para(text, hint))
+
+    def _end_table(self, rows: list[list[str]]) -> None:
+        rows = [row for row in rows if any(cell.strip() for cell in row)]
+        texts = [cell for row in rows for cell in row if cell.strip()]
+        width = max((len(row) for row in rows), default=0)
+        early = len(self.paragraphs) < 10 and not any(p.hint or _terminal(p.text) for p in self.paragraphs)
+        if width < 2 or len(rows) < 2 or any(_placing(cell, early) for cell in texts):
+            # a table that only places text (a masthead, a colophon): its cells as paragraphs
+            self.paragraphs += [Para(piece.strip()) for cell in texts for piece in cell.split("\n") if piece.strip()]
+            return
+        cells = [[_plain(_bare(cell)) for cell in row] + [""] * (width - len(row)) for row in rows]
+        self.paragraphs.append(Para("", "", tuple(tuple(row) for row in cells)))
+
+
+def _placing(cell: str, early: bool) -> bool:
+    """A table cell of a masthead or a colophon set in a table (办公室编, 送：…, 签发：…; a date, early on)."""
+    compact = _compact(cell)
+    return bool(ISSUE_LINE.fullmatch(compact) or COMPILED_BY.match(compact) or DISTRIBUTION.match(compact)
+                or _signoff(cell) or _contact(cell) or COPIES.match(compact) or early and DATE.fullmatch(compact))
+
+
+def _runs_to_text(parts: list[tuple[str, bool]]) -> str:
+    """Runs of (text, bold) to one line of our markup: bold runs as **…**, line breaks joined."""
+    merged: list[list[Any]] = []
+    for text, bold in parts:
+        bold = bold and bool(text.strip())
+        if merged and merged[-1][1] == bold:
+            merged[-1][0] += text
+        else:
+            merged.append([text, bold])
+    out = ""
+    for text, bold in merged:
+        escaped = _escape_stars(text)
+        if bold:
+            lead = escaped[: len(escaped) - len(escaped.lstrip())]
+            trail = escaped[len(escaped.rstrip()) :]
+            escaped = f"{lead}**{escaped.strip()}**{trail}"
+        out += escaped
+    pieces = [_clean(piece) for piece in out.split("\n")]
+    joined = ""
+    for piece in pieces:
+        joined = _join(joined, piece)
+    return _clean(joined)
+
+
+def _tidy_bold(text: str) -> str:
+    """Merge bold runs that touch (**a****b** → **ab**)."""
+    return re.sub(r"(?<!\\)\*\*\*\*", "", text)
+
+
+# --- the recogniser -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Article:
+    """An article as recognised: its head fields and its body paragraphs."""
+
+    title: str = ""
+    kicker: str | None = None
+    subtitle: str | None = None
+    toc_title: str | None = None
+    byline: str | None = None
+    dateline: str | None = None
+    note: str | None = None
+    body: list[Para] = field(default_factory=list)
+    source: str | None = None
+    author: str | None = None
+    link: str | None = None
+
+
+@dataclass
+class Draft:
+    """What the recogniser found in a draft, before it is compared with the publication file."""
+
+    masthead: dict[str, Any] = field(default_factory=dict)
+    toc: list[str] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+    colophon: dict[str, Any] = field(default_factory=dict)
+    unplaced: list[str] = field(default_factory=list)
+
+
+def recognise(paragraphs: list[Para]) -> Draft:
+    """Turn the paragraphs of any draft into masthead, 目录, articles and colophon."""
+    paras = [Para(_clean(p.text), p.hint, p.rows) for p in paragraphs]
+    paras = [p for p in paras if p.rows or (_bare(p.text).strip() and not _noise(p.text))]
+    draft = Draft()
+    start = _masthead(paras, draft)
+    start = _toc(paras, start, draft)
+    end = _colophon(paras, start, draft)
+    toc_hinted = [i for i in range(start, end) if paras[i].hint in ("toc", "toc-heading")]
+    if toc_hinted and not draft.toc:
+        draft.toc = [_toc_entry(paras[i].text) for i in toc_hinted if paras[i].hint == "toc"]
+    body = [p for i, p in enumerate(paras[start:end], start) if i not in toc_hinted]
+    _articles(body, draft)
+    return draft
+
+
+def _masthead(paras: list[Para], draft: Draft) -> int:
+    """Read the masthead lines at the start (name, kind, issue line, issuers, date): where the rest begins."""
+    found: dict[str, Any] = {}
+    issuers: list[str] = []
+    i = 0
+    while i < min(len(paras), 20):
+        para = paras[i]
+        if para.rows or para.hint in ("title", "toc", "toc-heading"):
+            break
+        whole = _compact(para.text)
+        items = [_masthead_item(whole, _bare(para.text).strip(), found)]
+        if items[0] is None:
+            parts = _words(_bare(para.text).strip())
+            items = [_masthead_item(part, part, found) for part in parts] if len(parts) > 1 else [None]
+        if whole == "目录" or any(item is None for item in items):
+            break
+        for item in items:
+            assert item is not None
+            key, value = item
+            if key == "issuer":
+                issuers.append(value)
+            elif key == "issue":
+                found["year"], found["number"] = value[0], value[1]
+                if value[2]:
+                    found["serial"] = value[2]
+            else:
+                found[key] = value
+        i += 1
+    if "number" not in found and ("date" not in found or "name" in found or issuers):
+        return 0  # no masthead (a title above a dateline is no masthead name)
+    if issuers:
+        found["issuers"] = issuers
+    draft.masthead = found
+    return i
+
+
+def _words(text: str) -> list[str]:
+    """The words of a masthead line; letter-spaced words (嘉 兴 市 总 商 会) closed up."""
+    words: list[str] = []
+    single = False
+    for word in SPACES.split(text):
+        if not word:
+            continue
+        one = len(word) == 1 and bool(markup.CJK.match(word))
+        if one and single:
+            words[-1] += word
+        else:
+            words.append(word)
+        single = one
+    return words
+
+
+def _masthead_item(compact: str, text: str, found: dict[str, Any]) -> tuple[str, Any] | None:
+    """One masthead item (field, value) from a line or a part of one, or None."""
+    if not compact:
+        return None
+    if compact in KINDS and "kind" not in found:
+        return "kind", compact
+    issue = ISSUE_LINE.fullmatch(compact)
+    if issue and "number" not in found:
+        return "issue", (int(issue.group(1)), int(issue.group(2)), int(issue.group(3)) if issue.group(3) else None)
+    serial = SERIAL.fullmatch(compact)
+    if serial and "serial" not in found:
+        return "serial", int(serial.group(1))
+    date = DATE.fullmatch(compact)
+    if date and "date" not in found:
+        try:
+            return "date", dt.date(int(date.group(1)), int(date.group(2)), int(date.group(3)))
+        except ValueError:
+            return None
+    if "date" in found:
+        return None  # after the date: the 目录 or the first article
+    if NOTICE.search(compact) and "notice" not in found:
+        return "notice", text
+    if COMPILED_BY.match(compact) and "compiled_by" not in found and len(compact) <= 10:
+        return "compiled_by", compact
+    if _title_like(compact) and len(compact) <= 24 and not DATE.search(compact):
+        if "number" in found:
+            return "issuer", compact
+        if "name" not in found and "kind" not in found:
+            return "name", compact
+    return None
+
+
+def _toc(paras: list[Para], start: int, draft: Draft) -> int:
+    """Read a 目录 (a 目录 line, then its entries): where the articles begin."""
+    if start >= len(paras) or _compact(paras[start].text) != "目录":
+        return start
+    i = start + 1
+    marked = i < len(paras) and bool(BULLET.match(_bare(paras[i].text)))
+    entries: list[str] = []
+    while i < len(paras) and not paras[i].rows:
+        text = _bare(paras[i].text).strip()
+        if marked:
+            if not BULLET.match(text):
+                break
+        elif (_compact(text) in {_compact(entry) for entry in entries} or len(text) > 80 or _terminal(text)
+              or paras[i].hint == "title"):
+            break
+        entries.append(_toc_entry(text))
+        i += 1
+    draft.toc = [entry for entry in entries if entry]
+    return i
+
+
+def _toc_entry(text: str) -> str:
+    """A 目录 entry without its bullet and page number."""
+    text = BULLET.sub("", _bare(text).strip())
+    return TOC_PAGE.sub("", text).strip(" .．·…")
+
+
+# The colophon
+
+
+def _signoff(text: str) -> list[tuple[str, str]]:
+    """The (role, name) pairs of a sign-off line (签发：王静　审核：李强), or []."""
+    pairs = PAIR.findall(_bare(text).strip())
+    if pairs and all(label in SIGNOFF_LABELS and value for label, value in pairs):
+        return [(label, value) for label, value in pairs]
+    return []
+
+
+def _contact(text: str) -> list[tuple[str, str]]:
+    """The (label, value) pairs of a contact line (网址：…), or []."""
+    pairs = PAIR.findall(_bare(text).strip())
+    if pairs and all(label in CONTACT_LABELS and value and not value.endswith("。") for label, value in pairs):
+        return [(label, _unlink(value).strip()) for label, value in pairs]
+    return []
+
+
+def _colophon_line(text: str) -> bool:
+    bare = _bare(text).strip()
+    compact = SPACES.sub("", bare)
+    return bool(DISTRIBUTION.match(compact) or _signoff(bare) or _contact(bare) or COPIES.match(compact)
+                or ISSUED.search(compact) or (_signoff_copies(bare) is not None))
+
+
+def _signoff_copies(text: str) -> tuple[list[tuple[str, str]], int] | None:
+    """A sign-off line that ends with 共印N份."""
+    match = re.search(r"[（(]?\s*共印\s*(\d+)\s*份\s*[）)]?\s*$", text)
+    if not match:
+        return None
+    pairs = _signoff(text[: match.start()])
+    return (pairs, int(match.group(1))) if pairs or not text[: match.start()].strip() else None
+
+
+def _colophon(paras: list[Para], start: int, draft: Draft) -> int:
+    """Read the colophon at the end (送/报/发 groups, contacts, sign-off, 共印N份): where the articles end."""
+    end = len(paras)
+    k = end
+    while k > start:
+        text = paras[k - 1].text
+        if not paras[k - 1].rows and _colophon_line(text):
+            k -= 1
+            continue
+        # a distribution list that runs on to a second line
+        back = next((j for j in range(k - 2, max(start, k - 5) - 1, -1)
+                     if DISTRIBUTION.match(_compact(paras[j].text))), None)
+        if back is not None and not any(_bare(paras[j].text).rstrip().endswith("。") for j in range(back, k - 1)):
+            k -= 1
+            continue
+        break
+    block = paras[k:end]
+    if not any(DISTRIBUTION.match(_compact(p.text)) or _signoff(p.text) or _signoff_copies(p.text) for p in block):
+        return end
+    first = next((j for j, p in enumerate(block) if DISTRIBUTION.match(_compact(p.text))), None)
+    if first is None:
+        first = next(j for j, p in enumerate(block) if _signoff(p.text) or _contact(p.text) or _signoff_copies(p.text))
+    block = block[first:]
+    distribution: dict[str, str] = {}
+    contacts: dict[str, str] = {}
+    signoff: dict[str, str] = {}
+    copies = None
+    last = ""
+    for para in block:
+        bare = _bare(para.text).strip()
+        compact = SPACES.sub("", bare)
+        group = DISTRIBUTION.match(compact)
+        both = _signoff_copies(bare)
+        if group:
+            last = group.group(1)
+            distribution[last] = group.group(2)
+        elif _signoff(bare):
+            signoff.update(_signoff(bare))
+        elif both is not None:
+            signoff.update(both[0])
+            copies = both[1]
+        elif _contact(bare):
+            contacts.update(_contact(bare))
+        elif number := COPIES.match(compact):
+            copies = int(number.group(1))
+        elif ISSUED.search(compact):
+            continue
+        elif last:
+            distribution[last] = _join(distribution[last], bare)
+    found: dict[str, Any] = {}
+    if distribution:
+        found["distribution"] = {label: text.rstrip("。").strip() for label, text in distribution.items()}
+    if contacts:
+        found["contacts"] = contacts
+    if signoff:
+        found["signoff"] = signoff
+    if copies:
+        found["copies"] = copies
+    draft.colophon = found
+    return k + first
+
+
+# The articles
+
+
+def _articles(body: list[Para], draft: Draft) -> None:
+    """Split the body paragraphs into articles at their titles, with their kickers, bylines and datelines."""
+    titles: dict[int, str | None] = {}  # paragraph index → the 目录 entry it answers to
+    spans: dict[int, int] = {}  # a title cut into several paragraphs: how many
+    position = 0
+    for entry in draft.toc:
+        hit = _find_title(body, entry, position)
+        if hit is None:
+            draft.unplaced.append(f"目录 entry not found in the text: {entry}")
+            continue
+        index, count = hit
+        titles[index], spans[index] = entry, count
+        position = index + count
+    styled = any(p.hint == "title" for p in body)
+    headings = sorted({int(p.hint[7:]) for p in body if p.hint.startswith("heading") and not _numbered(p.text)})
+    # titles styled as such; without a Title style, the top level of unnumbered headings
+    title_level = 0 if styled or not headings else headings[0]
+    hint = "title" if styled else f"heading{title_level}"
+    hinted = [i for i, p in enumerate(body) if p.hint == hint and not (title_level and _numbered(p.text))]
+    for i in hinted:
+        if i - 1 in hinted or any(j <= i < j + spans[j] for j in titles):
+            continue
+        count = 1
+        while i + count in hinted:  # a title set in two styled paragraphs
+            count += 1
+        titles[i], spans[i] = None, count
+    if not titles:
+        _guess_titles(body, titles, spans)
+    starts = sorted(titles)
+    if not starts:
+        draft.unplaced.append("no title found: the article is called （无标题）")
+        titles[-1], spans[-1], starts = None, 1, [-1]
+    lead = starts[0] - (1 if starts[0] > 0 and _kicker_before(body, starts[0], draft.toc) else 0)
+    draft.unplaced += [_bare(p.text) if not p.rows else " | ".join(p.rows[0]) for p in body[: max(lead, 0)]]
+    for n, index in enumerate(starts):
+        stop = starts[n + 1] if n + 1 < len(starts) else len(body)
+        if n + 1 < len(starts) and _kicker_before(body, stop, draft.toc):
+            stop -= 1
+        article = Article(title="（无标题）")
+        if index >= 0:
+            article.title = ""
+            for piece in body[index : index + spans[index]]:
+                article.title = _join(article.title, _bare(piece.text).strip())
+            listed = titles[index]
+            if listed and _compact(listed) != _compact(article.title):
+                article.toc_title = listed
+            if _kicker_before(body, index, draft.toc):
+                article.kicker = _bare(body[index - 1].text).strip()
+        i = _article_head(body, index + spans[index], stop, article)
+        article.body = _article_tail(body[i:stop], article, title_level)
+        if not article.body:
+            article.body = [Para("（正文）")]
+            draft.unplaced.append(f"no text under the title {article.title}")
+        draft.articles.append(article)
+
+
+def _find_title(body: list[Para], entry: str, position: int) -> tuple[int, int] | None:
+    """Where a 目录 entry's title stands in the body (index, paragraphs), searched from `position`."""
+    target = _compact(entry)
+    best: tuple[float, int, int] | None = None
+    for i in range(position, len(body)):
+        candidate = ""
+        for count in range(1, 4):
+            if i + count > len(body) or body[i + count - 1].rows:
+                break
+            piece = body[i + count - 1].text
+            if count > 1 and not _title_like(piece):
+                break
+            candidate += _compact(piece)
+            if candidate == target:
+                return i, count
+            if (len(candidate) >= max(6, len(target) // 3) and target.endswith(candidate) and _title_like(piece)
+                    and not _numbered(candidate)):
+                return i, count
+        if _title_like(body[i].text) and not _numbered(body[i].text):
+            ratio = difflib.SequenceMatcher(None, target, _compact(body[i].text), autojunk=False).ratio()
+            if ratio >= 0.6 and (best is None or ratio > best[0]):
+                best = (ratio, i, 1)
+    return (best[1], best[2]) if best else None
+
+
+def _kicker_before(body: list[Para], index: int, toc: list[str]) -> bool:
+    """Whether the line above a title is its kicker: short, no title itself, not listed in the 目录."""
+    if index == 0:
+        return False
+    above = body[index - 1]
+    if above.hint == "kicker":
+        return True
+    if above.rows or above.hint or not _title_like(above.text) or _numbered(above.text):
+        return False
+    if len(_compact(above.text)) > 30 or _compact(above.text) in {_compact(entry) for entry in toc}:
+        return False
+    return index - 1 == 0 or _terminal(body[index - 2].text) or bool(body[index - 2].rows)
+
+
+def _byline_like(text: str) -> bool:
+    """A name line under a title (叶伟达, 作者：张三, 李四 整理)."""
+    bare = _bare(text).strip()
+    return len(_compact(bare)) <= 16 and bool(BYLINE.match(bare)) and not _numbered(bare)
+
+
+def _byline_dateline(text: str) -> tuple[str, str] | None:
+    """A byline and a dateline on one line (叶伟达　2018年4月4日上午), or None."""
+    dated = re.match(r"^(\S.{0,15}?)\s+([（(]?\d{4}\s*年.*)$", _bare(text).strip())
+    if dated and _byline_like(dated.group(1)) and DATELINE.match(dated.group(2)):
+        return dated.group(1), dated.group(2)
+    return None
+
+
+def _head_line(text: str) -> bool:
+    """A line that stands under a title: a byline, a dateline, both, or a reprint's 来源 line."""
+    bare = _bare(text).strip()
+    return bool(_byline_like(bare) or DATELINE.match(bare) or _byline_dateline(bare) or _reprint_pairs(bare))
+
+
+def _guess_titles(body: list[Para], titles: dict[int, str | None], spans: dict[int, int]) -> None:
+    """Titles without a 目录 or styles: the first line when it looks like one (a kicker above it when two such
+    lines come first); further on, a title-like line that a byline or dateline follows, or a kicker and a
+    title before running text."""
+    if not body:
+        return
+    first = 0
+    if _title_like(body[0].text) and not _numbered(body[0].text):
+        if (len(body) > 2 and _title_like(body[1].text) and not _numbered(body[1].text)
+                and not _head_line(body[1].text) and body[1].hint != "subtitle"):
+            first = 1
+        titles[first], spans[first] = None, 1
+    for i in range(first + 2, len(body) - 1):
+        text = body[i].text
+        if not _title_like(text) or _numbered(text) or not _terminal(body[i - 1].text) or body[i - 1].rows:
+            continue
+        after = _bare(body[i + 1].text).strip()
+        if body[i + 1].rows:
+            continue
+        if (_head_line(after) and i + 2 < len(body) and not _title_like(body[i + 2].text)) or DATELINE.match(after):
+            titles[i], spans[i] = None, 1
+        elif (_title_like(after) and not _numbered(after) and not _head_line(after) and i + 2 < len(body)
+              and not _title_like(body[i + 2].text) and len(_bare(body[i + 2].text)) > 40):
+            titles[i + 1], spans[i + 1] = None, 1
+
+
+def _article_head(body: list[Para], i: int, stop: int, article: Article) -> int:
+    """Read what stands between a title and its text: subtitle, byline, dateline, editor's note, source."""
+    for _ in range(5):
+        if i >= stop - 1 or body[i].rows:
+            break
+        para = body[i]
+        bare = _bare(para.text).strip()
+        dated = _byline_dateline(bare)
+        if article.byline is None and article.dateline is None and not para.hint and dated:
+            article.byline, article.dateline = dated
+        elif article.subtitle is None and (para.hint == "subtitle" or re.match(r"^(?:——|—|--|－－)\s*\S", bare)):
+            article.subtitle = re.sub(r"^(?:——|—|--|－－)\s*", "", bare)
+        elif article.byline is None and (para.hint == "byline" or not para.hint and _byline_like(bare)):
+            article.byline = bare
+        elif article.dateline is None and (para.hint == "dateline" or not para.hint and DATELINE.match(bare)):
+            article.dateline = bare
+        elif article.note is None and (para.hint == "note" or bare.lstrip("【[ ").startswith("编者按")):
+            article.note = NOTE.sub("", bare, count=1)
+        elif _reprint(bare, article):
+            pass
+        else:
+            break
+        i += 1
+    return i
+
+
+def _reprint_pairs(text: str) -> list[tuple[str, str]]:
+    """The label：value pairs of a reprint line (来源：… 作者：… 发布时间：…), or []."""
+    inner = re.sub(r"^[（(【\[]\s*|\s*[）)】\]]$", "", _bare(text).strip())
+    pairs = PAIR.findall(inner)
+    if not pairs or not all(label in META_LABELS and value for label, value in pairs):
+        return []
+    if not any(META_LABELS[label] in ("source", "link") for label, _ in pairs):
+        return []
+    return [(label, value) for label, value in pairs]
+
+
+def _reprint(text: str, article: Article) -> bool:
+    """Take a reprint line into the article: 来源, 作者 and 原文链接 kept, the rest (发布时间…) dropped."""
+    pairs = _reprint_pairs(text)
+    for label, value in pairs:
+        key = META_LABELS[label]
+        if key and getattr(article, key) is None:
+            setattr(article, key, _unlink(value).strip())
+    return bool(pairs)
+
+
+def _article_tail(paras: list[Para], article: Article, title_level: int) -> list[Para]:
+    """The body of an article: reprint lines at its end taken out, cut paragraphs joined, headings marked."""
+    paras = list(paras)
+    while paras and not paras[-1].rows and _reprint(_bare(paras[-1].text).strip(), article):
+        paras.pop()
+    out: list[Para] = []
+    for para in paras:
+        if para.rows:
+            out.append(para)
+            continue
+        level = _hinted_level(para, title_level) if para.hint.startswith("heading") else _heading_level(para)
+        if level:
+            out.append(Para(_escape_stars(_bare(para.text).strip()), f"h{level}"))
+            continue
+        previous = out[-1] if out else None
+        if (previous is not None and not previous.hint and not previous.rows and not _terminal(previous.text)
+                and not _title_like(previous.text) and not para.hint):
+            out[-1] = Para(_join(previous.text, para.text))
+        else:
+            out.append(Para(para.text))
+    return out
+
+
+def _hinted_level(para: Para, title_level: int) -> int:
+    """The heading level of a paragraph a draft styled as a heading: its numbering first, then its style."""
+    level = _numbered(para.text)
+    if level:
+        return level
+    styled = int(para.hint[7:])
+    return max(1, min(4, styled - title_level))
+
+
+# --- the issue YAML -------------------------------------------------------------------------------------
+
+ARTICLE_KEYS = ("kicker", "title", "subtitle", "toc_title", "byline", "dateline", "note")
+PUBLICATION_KEYS = ("name", "issuers", "compiled_by", "notice", "distribution", "contacts", "signoff", "copies")
+
+
+def import_draft(path: Path, *, target: Path | None = None) -> str:
+    """The issue YAML of a draft (.docx, .md or .txt). Fields equal to those of the publication file (found
+    above `target`, the output file, or else above the current folder) are left out; year and number
+    missing from the draft are taken from the target's name (2018-10.yaml) and flagged in a comment."""
+    paragraphs = read_draft(path)
+    if not any(p.rows or _bare(p.text).strip() for p in paragraphs):
+        raise BulletinError([Problem(display_path(path), 0, 0, "", "no text to import: the draft is empty")])
+    draft = recognise(paragraphs)
+    publication_file = find_publication(target if target is not None else Path.cwd() / "issue.yaml")
+    publication = load_publication(publication_file) if publication_file is not None else None
+    return issue_yaml(draft, publication, target)
+
+
+def read_draft(path: Path) -> list[Para]:
+    """The paragraphs of a draft, read by the reader its suffix names."""
+    kind = SUFFIXES.get(path.suffix.lower())
+    name = display_path(path)
+    if kind is None:
+        known = ", ".join(sorted(SUFFIXES))
+        raise BulletinError([Problem(name, 0, 0, "", f"cannot import a {path.suffix or 'suffix-less'} file: "
+                                                     f"drafts are {known}")])
+    try:
+        if kind == "docx":
+            return read_docx(path)
+        raw = path.read_bytes()
+    except OSError as error:
+        raise BulletinError([Problem(name, 0, 0, "", f"cannot read the file: {error.strerror}")]) from None
+    except Exception as error:  # a damaged .docx: python-docx and mammoth raise many kinds
+        raise BulletinError([Problem(name, 0, 0, "", f"not a Word document (.docx) that can be read: {error}")]
+                            ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise BulletinError([Problem(name, 0, 0, "", "the file is neither UTF-8 nor GB18030 text")]) from None
+    return read_markdown(text) if kind == "markdown" else read_text(text)
+
+
+def issue_yaml(draft: Draft, publication: Publication | None, target: Path | None = None) -> str:
+    """The recognised draft as issue YAML, with only the fields that differ from the publication's."""
+    root = CommentedMap()
+    notes: dict[str, str] = {}
+    found = {**draft.masthead, **draft.colophon}
+    stem = re.fullmatch(r"(\d{4})-(z?)(\d{1,3})", target.stem) if target is not None else None
+    date: dt.date | None = found.get("date")
+    kind = found.get("kind") or ("增刊" if stem and stem.group(2) else None)
+    if kind and kind != "正刊":
+        root["kind"] = kind
+    for key, group in (("year", 1), ("number", 3)):
+        value = found.get(key)
+        if value is None and key == "year" and date is not None:
+            value = date.year
+        if value is None and stem:
+            value, notes[key] = int(stem.group(group)), "not in the draft: from the file name"
+        if value is None:
+            value, notes[key] = (dt.date.today().year if key == "year" else 1), "not in the draft: check"
+        root[key] = value
+    if found.get("serial"):
+        root["serial"] = found["serial"]
+    if date is None or date.year != root["year"]:
+        today = dt.date.today()
+        date = today if today.year == root["year"] else dt.date(root["year"], 1, 1)
+        notes["date"] = "not in the draft: check"
+    root["date"] = date
+    if draft.toc:
+        root["toc"] = True
+    elif draft.masthead and len(draft.articles) > 1:
+        root["toc"] = False  # a whole issue printed without one
+    for key in PUBLICATION_KEYS:
+        if key in found and (publication is None or _differs(found[key], getattr(publication, key))):
+            value = found[key]
+            root[key] = CommentedMap(value) if isinstance(value, dict) else value
+    for key, comment in notes.items():
+        root.yaml_add_eol_comment(comment, key, column=20)
+    articles = CommentedSeq()
+    for article in draft.articles:
+        articles.append(_article_map(article))
+    root["articles"] = articles
+    if draft.unplaced:
+        lines = ["Imported: check what the importer could not place:"]
+        lines += [f"  {text[:200]}" for text in draft.unplaced]
+        root.yaml_set_start_comment("\n".join(lines))
+    yaml = YAML()
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.allow_unicode = True
+    stream = io.StringIO()
+    yaml.dump(root, stream)
+    return stream.getvalue()
+
+
+def _differs(found: Any, standing: Any) -> bool:
+    if isinstance(found, dict) and isinstance(standing, dict):
+        return list((k, str(v)) for k, v in found.items()) != list((k, str(v)) for k, v in standing.items())
+    if isinstance(found, list) and isinstance(standing, list):
+        return [_compact(str(x)) for x in found] != [_compact(str(x)) for x in standing]
+    if isinstance(found, str) and isinstance(standing, str):
+        return _compact(found) != _compact(standing)
+    return bool(found != standing)
+
+
+def _article_map(article: Article) -> CommentedMap:
+    item = CommentedMap()
+    for key in ARTICLE_KEYS:
+        value = getattr(article, key)
+        if value:
+            item[key] = _plain(value)
+    blocks: list[Any] = []
+    prose: list[str] = []
+    for para in article.body:
+        if para.rows:
+            if prose:
+                blocks.append(_literal(prose))
+                prose = []
+            table = CommentedMap()
+            rows = CommentedSeq()
+            for row in para.rows:
+                cells = CommentedSeq(_plain(cell) for cell in row)
+                cells.fa.set_flow_style()
+                rows.append(cells)
+            table["table"] = rows
+            blocks.append(table)
+        else:
+            level = int(para.hint[1]) if re.fullmatch(r"h[1-4]", para.hint) else 0
+            prose.append(("#" * level + " " if level else "") + _safe(para.text))
+    if prose:
+        blocks.append(_literal(prose))
+    item["body"] = blocks[0] if len(blocks) == 1 and isinstance(blocks[0], str) else CommentedSeq(blocks)
+    for key in ("source", "author", "link"):
+        value = getattr(article, key)
+        if value:
+            item[key] = _plain(value)
+    return item
+
+
+def _plain(text: str) -> str:
+    """A one-line field (title, byline, table cell): its lines joined, runs of white space made one space."""
+    joined = ""
+    for piece in _clean(text).split("\n"):
+        joined = _join(joined, SPACES.sub(" ", piece).strip())
+    return joined
+
+
+def _safe(text: str) -> str:
+    """A paragraph of body markup that parses: unpaired ** made literal, line breaks joined."""
+    text = " ".join(text.split("\n")) if "\n" in text else text
+    text = text.strip()
+    try:
+        markup.parse(text)
+    except markup.MarkupError:
+        text = re.sub(r"(?<!\\)\*", r"\\*", text)
+    return text
+
+
+def _literal(paragraphs: list[str]) -> str:
+    """Paragraphs as one literal block scalar (|), a blank line between them."""
+    block: str = LiteralScalarString("\n\n".join(line.rstrip() for line in paragraphs) + "\n")
+    return block
+
+
+def write_issue(text: str, target: Path) -> None:
+    """Write an imported issue to `target`, atomically; an existing file is never overwritten."""
+    if target.exists():
+        raise BulletinError([Problem(display_path(target), 0, 0, "", "already exists: not overwritten")])
+    write_atomic(target, text.encode("utf-8"))
