@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     checking = command("check", "validate issues without rendering", _check)
     checking.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="issue files or folders of them")
     checking.add_argument("--all", action="store_true", help="the whole archive (issues/), with its numbering")
+    checking.add_argument("--fix", action="store_true", help="apply the proofreader's safe fixes in place")
+    checking.add_argument("--strict", action="store_true", help="exit 1 on any finding, not only on errors")
     new = command("new", "create the next issue's file", _new)
     new.add_argument("--date", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)")
     new.add_argument("--issues", type=Path, default=Path("issues"), help="the archive of issue files")
@@ -133,24 +135,34 @@ def _build(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from bulletin.archive import integrity, scan
-    from bulletin.build import prepare
-    from bulletin.loader import display_path
+    from bulletin.loader import display_path, load
+    from bulletin.proofread import apply_fixes, exit_status, proofread
 
     paths = args.paths or ([Path("issues")] if args.all else [])
     if not paths:
         raise BulletinError([Problem("bulletin", 0, 0, "", "check what? name issue files or folders, or --all")])
-    failed = False
+    status = 0
     for path in _issue_files(paths):
         try:
-            prepare(path)
-            print(f"{display_path(path)}: ok")
+            findings = proofread(load(path))
+            if args.fix and any(finding.fix for finding in findings):
+                fixed = sum(apply_fixes(Path(file), findings) for file in dict.fromkeys(
+                    finding.file for finding in findings if finding.fix))
+                print(f"{display_path(path)}: {fixed} fix(es) applied")
+                findings = proofread(load(path))
         except BulletinError as error:
-            failed = True
+            status = 1
             _print_problems(error.problems)
+            continue
+        for finding in findings:
+            print(finding, file=sys.stderr)
+        if not findings:
+            print(f"{display_path(path)}: ok")
+        status = max(status, exit_status(findings, args.strict))
     folders = [path for path in paths if path.is_dir()]
     archive_problems = [problem for folder in folders for problem in integrity(scan(folder))]
     _print_problems(archive_problems)
-    return 1 if failed or archive_problems else 0
+    return 1 if status or archive_problems else 0
 
 
 def _new(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,13 @@ class SourceMap:
         source_line = self.lines[spot.file][line] if line < len(self.lines[spot.file]) else ""
         return spot.file, line + 1, len(source_line) - len(source_line.lstrip(" ")) + column + 1
 
+    def inherit(self, other: SourceMap, keys: Iterable[str]) -> None:
+        """Take the spots of the top-level `keys` from another file's map (the publication's)."""
+        keys = set(keys)
+        self.spots.update({path: spot for path, spot in other.spots.items() if path and path[0] in keys})
+        self.texts.update({path: text for path, text in other.texts.items() if path and path[0] in keys})
+        self.lines.update(other.lines)
+
     def problem(self, path: FieldPath, message: str, offset: int | None = None, *, key: bool = False) -> Problem:
         """A problem located at a field."""
         return Problem(*self.locate(path, offset, key=key), field_path(path), message)
@@ -82,13 +90,16 @@ def load(path: Path) -> Loaded:
     data = _read(path, sources, problems)
     publication = find_publication(path)
     if publication is not None:
-        standing = _read(publication, sources, problems)
+        standing_sources = SourceMap()
+        standing = _read(publication, standing_sources, problems)
         if isinstance(standing, dict):
             for key in standing.keys() - STANDING_KEYS:
-                problems.append(sources.problem((key,), _unknown(key, STANDING_KEYS), key=True))
-            problems += _validate(Publication, standing, sources)
+                problems.append(standing_sources.problem((key,), _unknown(key, STANDING_KEYS), key=True))
+            problems += _validate(Publication, standing, standing_sources)
             if isinstance(data, dict):
-                data = {**{k: v for k, v in standing.items() if k in STANDING_KEYS}, **data}
+                inherited = {k: v for k, v in standing.items() if k in STANDING_KEYS and k not in data}
+                data = {**inherited, **data}
+                sources.inherit(standing_sources, inherited)
     if problems:
         raise BulletinError(problems)
     if not isinstance(data, dict):
@@ -206,7 +217,12 @@ class _Walker:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.value(item, (*path, i), item) for i, item in enumerate(node.value)]
-        value = self.constructor.construct_object(node, deep=True)
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as error:  # a tag PyYAML cannot build safely (!!python/..., "=" …)
+            reason = getattr(error, "problem", None) or str(error)
+            self.problems.append(self._problem(node, path, f"cannot read this value: {reason}"))
+            return None
         if isinstance(value, str):
             self.sources.texts[path] = value
         return value

@@ -94,7 +94,8 @@ def test_a_character_no_font_has_is_an_error_at_its_place(project: Path) -> None
     result = run("check", "issues/2019/2019-01.yaml", cwd=project)
     assert result.returncode == 1
     assert result.stderr == (
-        "issues/2019/2019-01.yaml:8:9: articles[0].body[0]: character '\U00031350' (U+31350) is in no font of "
+        "issues/2019/2019-01.yaml:8:9: font-coverage: articles[0].body[0]: "
+        "character '\U00031350' (U+31350) is in no font of "
         "the 仿宋 role (tried: FandolFang, Noto Serif CJK SC)\n")
 
 

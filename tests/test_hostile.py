@@ -31,14 +31,17 @@ OUTCOMES = {
     "bom.yaml": "ok",
     "control-character.yaml": "issues/control-character.yaml:8:9: YAML syntax: the character U+0007 is not "
                               "allowed in a YAML file (a control character?)",
-    "control-escape.yaml": "issues/control-escape.yaml:6:12: articles[0].title: character '\\x07' (U+0007) is in "
+    "control-escape.yaml": "issues/control-escape.yaml:6:12: font-coverage: articles[0].title: "
+                           "character '\\x07' (U+0007) is in "
                            "no font of the 小标宋 role (tried: Noto Serif CJK SC Bold)",
     "deep-nesting.yaml": "issues/deep-nesting.yaml:5:51: articles[0]: nested deeper than 40 levels",
-    "emoji.yaml": "issues/emoji.yaml:6:12: articles[0].title: character '🎉' (U+1F389) is in no font of the 小标宋 "
+    "emoji.yaml": "issues/emoji.yaml:6:12: font-coverage: articles[0].title: "
+                  "character '🎉' (U+1F389) is in no font of the 小标宋 "
                   "role (tried: Noto Serif CJK SC Bold)",
     "gbk.yaml": "issues/gbk.yaml:1:1: the file is not UTF-8 text (saved as GBK? save it as UTF-8)",
     "markup-in-content.yaml": "ok",
-    "outside-bmp.yaml": "issues/outside-bmp.yaml:8:10: articles[0].body[0]: character '𠀀' (U+20000) is in no font "
+    "outside-bmp.yaml": "issues/outside-bmp.yaml:8:10: font-coverage: articles[0].body[0]: "
+                        "character '𠀀' (U+20000) is in no font "
                         "of the 仿宋 role (tried: FandolFang, Noto Serif CJK SC)",
     "photo-absolute.yaml": "issues/photo-absolute.yaml:9:16: articles[0].body[1].photo: a photo must be a file in "
                            "the issue's folder (issues), not /etc/passwd",
