@@ -23,7 +23,7 @@ from zhon import hanzi  # type: ignore[import-untyped]
 from bulletin.check import check as check_fonts
 from bulletin.errors import BulletinError, Problem, field_path
 from bulletin.fonts import FontError
-from bulletin.loader import FieldPath, Loaded, SourceMap, _read, display_path
+from bulletin.loader import FieldPath, Loaded, SourceMap, display_path
 from bulletin.model import Issue, Prose
 from bulletin.output import write_atomic
 from bulletin.typeset import Typesetter, _texts
@@ -152,7 +152,7 @@ def rule(rule_id: str, level: Level, description: str) -> Callable[[Check], Chec
 
 def proofread(loaded: Loaded) -> list[Finding]:
     """Every finding of every rule on a loaded issue, in file order, but for the rules the publication disables."""
-    context = Context(loaded, (sources := _sources(loaded)), _fields(loaded, sources))
+    context = Context(loaded, loaded.sources, _fields(loaded, loaded.sources))
     disabled = set(loaded.issue.proofread.disable)
     findings: set[Finding] = set()
     for rule_id, entry in RULES.items():
@@ -180,20 +180,6 @@ def _finding(context: Context, rule_id: str, level: Level, hit: Hit | Problem) -
 
 
 # --- the texts -------------------------------------------------------------------------------------------------
-
-
-def _sources(loaded: Loaded) -> SourceMap:
-    """The loader's source map, but with the issue file's own spots for the standing keys it overrides (the
-    loader reads publication.yaml last, so a `distribution` of the issue's would be placed in that file)."""
-    own = SourceMap()
-    _read(loaded.path, own, [])
-    overridden = {path[0] for path in own.spots if path}
-    merged = SourceMap(lines={**loaded.sources.lines, **own.lines})
-    for source in (loaded.sources, own):
-        keep = source is own
-        merged.spots.update({p: s for p, s in source.spots.items() if keep or not p or p[0] not in overridden})
-        merged.texts.update({p: t for p, t in source.texts.items() if keep or not p or p[0] not in overridden})
-    return merged
 
 
 def _fields(loaded: Loaded, sources: SourceMap) -> list[Text]:
