@@ -14,7 +14,7 @@ import difflib
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -721,7 +721,7 @@ def font_coverage(context: Context) -> Iterator[Problem]:
     except FontError as error:
         yield Problem(display_path(loaded.path), 0, 0, "", str(error))
         return
-    yield from check_fonts(replace(loaded, sources=context.sources), typesetter)
+    yield from check_fonts(loaded, typesetter)
 
 
 # --- the settings -------------------------------------------------------------------------------------------
