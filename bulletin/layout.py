@@ -107,13 +107,15 @@ FREE_FACES: dict[str, FreeFace] = {
 
 # Font roles (GB/T 9704 names styles, not files): each is a fallback chain of free faces. The
 # publication file may put an office's own faces (方正小标宋简体, 仿宋_GB2312 …) in front of a chain.
+# The Noto Bold and Sans faces are cut to GB 2312 at set-up (smaller PDFs); the full Noto Serif CJK SC
+# ends each chain so that a rare character still prints.
 ROLES: dict[str, tuple[str, ...]] = {
-    "xiaobiaosong": ("Noto Serif CJK SC Bold",),  # 小标宋: masthead, titles
+    "xiaobiaosong": ("Noto Serif CJK SC Bold", "Noto Serif CJK SC"),  # 小标宋: masthead, titles
     "fangsong": ("FandolFang", "Noto Serif CJK SC"),  # 仿宋: body, colophon
     "kaiti": ("LXGW WenKai", "FandolKai", "Noto Serif CJK SC"),  # 楷体: （一）, bylines, kickers
-    "heiti": ("Noto Sans CJK SC", "FandolHei"),  # 黑体: 一、 headings, 目录
+    "heiti": ("Noto Sans CJK SC", "FandolHei", "Noto Serif CJK SC"),  # 黑体: 一、 headings, 目录
     "songti": ("FandolSong", "Noto Serif CJK SC"),  # 宋体: page numbers
-    "bold": ("Noto Serif CJK SC Bold",),  # run-in leads: a real bold face (no faux bold in WeasyPrint)
+    "bold": ("Noto Serif CJK SC Bold", "Noto Serif CJK SC"),  # run-in leads: a real bold face (no faux bold)
 }
 
 # The faces an office has for each role: what the DOCX names (and the fontconfig aliases in fonts/fonts.conf

@@ -33,11 +33,11 @@ OUTCOMES = {
                               "allowed in a YAML file (a control character?)",
     "control-escape.yaml": "issues/control-escape.yaml:6:12: font-coverage: articles[0].title: "
                            "character '\\x07' (U+0007) is in "
-                           "no font of the 小标宋 role (tried: Noto Serif CJK SC Bold)",
+                           "no font of the 小标宋 role (tried: Noto Serif CJK SC Bold, Noto Serif CJK SC)",
     "deep-nesting.yaml": "issues/deep-nesting.yaml:5:51: articles[0]: nested deeper than 40 levels",
     "emoji.yaml": "issues/emoji.yaml:6:12: font-coverage: articles[0].title: "
                   "character '🎉' (U+1F389) is in no font of the 小标宋 "
-                  "role (tried: Noto Serif CJK SC Bold)",
+                  "role (tried: Noto Serif CJK SC Bold, Noto Serif CJK SC)",
     "gbk.yaml": "issues/gbk.yaml:1:1: the file is not UTF-8 text (saved as GBK? save it as UTF-8)",
     "markup-in-content.yaml": "ok",
     "outside-bmp.yaml": "issues/outside-bmp.yaml:8:10: font-coverage: articles[0].body[0]: "
