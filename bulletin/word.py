@@ -247,13 +247,18 @@ def _page_number(paragraph: Paragraph, side: str) -> None:
 def _paragraph(container: Any, style: str, spans: tuple[Span, ...] = (), *, before_lines: int = 0) -> Paragraph:
     """A paragraph of an element's style in a document or a cell, its bold spans in the Strong style."""
     paragraph: Paragraph = container.add_paragraph(style=L.ELEMENTS[style].style)
+    _add_spans(paragraph, spans)
+    if before_lines:
+        _spacing(paragraph._p.get_or_add_pPr(), before=before_lines * L.LINE_PITCH_TWIPS, line=L.LINE_PITCH_TWIPS)
+    return paragraph
+
+
+def _add_spans(paragraph: Paragraph, spans: tuple[Span, ...]) -> None:
+    """Runs for spans: bold ones in the Strong style; quotes, dashes and ellipses kept in the CJK font."""
     for span in spans:
         run = paragraph.add_run(span.text, style=STRONG if span.bold else None)
         if EAST_ASIAN_PUNCTUATION.intersection(span.text):
             _child(run._r.get_or_add_rPr(), "w:rFonts").set(qn("w:hint"), "eastAsia")
-    if before_lines:
-        _spacing(paragraph._p.get_or_add_pPr(), before=before_lines * L.LINE_PITCH_TWIPS, line=L.LINE_PITCH_TWIPS)
-    return paragraph
 
 
 def _text(text: str) -> tuple[Span, ...]:
@@ -434,8 +439,7 @@ def _fill(cell: Any, style: str, spans: tuple[Span, ...]) -> Paragraph:
     """Text into a cell's first paragraph."""
     paragraph: Paragraph = cell.paragraphs[0]
     paragraph.style = L.ELEMENTS[style].style
-    for span in spans:
-        paragraph.add_run(span.text, style=STRONG if span.bold else None)
+    _add_spans(paragraph, spans)
     return paragraph
 
 
