@@ -12,7 +12,6 @@ from pathlib import Path
 
 from bulletin import __version__
 from bulletin.errors import BulletinError, Problem
-from bulletin.fonts import Chain
 from bulletin.loader import PUBLICATION_FILE, Loaded, display_path, find_publication, load
 from bulletin.model import Issue, Photo
 from bulletin.output import write_atomic
@@ -175,9 +174,7 @@ def source_digest(loaded: Loaded) -> str:
 
 def font_files(issue: Issue) -> dict[str, Path]:
     """The font files an issue may be set in, by family."""
-    from bulletin.layout import ROLES
-
-    faces = {face.family: face.path for role in ROLES for face in Chain(role, issue.font_chain(role)).installed}  # type: ignore[arg-type]
+    faces = {face.family: face.path for chain in issue.font_chains().values() for face in chain.installed}
     return {family: path for family, path in sorted(faces.items()) if path}
 
 

@@ -7,7 +7,7 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -15,9 +15,8 @@ from markupsafe import Markup
 from bulletin import layout
 from bulletin.archive import Entry
 from bulletin.errors import BulletinError, Problem
-from bulletin.fonts import Chain
 from bulletin.html import environment, font_rules, render_html
-from bulletin.model import Issue, Role
+from bulletin.model import Issue
 from bulletin.output import write_atomic
 
 LINKS = (("pdf", "PDF"), ("docx", "DOCX"))
@@ -107,7 +106,7 @@ def _fonts(issue: Issue) -> tuple[list[dict[str, Markup]], dict[str, Markup]]:
     (bulletin.html.font_rules), every face loaded: the contents may hold any character of the titles. They go
     into a <style> of an autoescaped template, so they are marked safe: css_family leaves no character but
     letters, digits, spaces, _ - \\ and its quotes, and the font: URL is percent-encoded."""
-    chains = {role: Chain(role, issue.font_chain(role)) for role in get_args(Role)}
+    chains = issue.font_chains()
     everything = {face.family for chain in chains.values() for face in chain.installed}
     faces, roles = font_rules(chains, everything)
     return ([{key: Markup(value) for key, value in face.items()} for face in faces],

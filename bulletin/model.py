@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -18,6 +18,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from bulletin import markup
+from bulletin.fonts import Chain
 from bulletin.layout import ROLES
 
 Role = Literal["xiaobiaosong", "fangsong", "kaiti", "heiti", "songti", "bold"]
@@ -236,6 +237,10 @@ class Issue(Publication):
     def font_chain(self, role: Role) -> tuple[str, ...]:
         """The fonts of a role, the office's own first."""
         return (*self.fonts.get(role, ()), *ROLES[role])
+
+    def font_chains(self) -> dict[Role, Chain]:
+        """Every role's chain of faces, as found on this machine."""
+        return {role: Chain(role, self.font_chain(role)) for role in get_args(Role)}
 
 
 # The keys an issue may take over from the publication file.

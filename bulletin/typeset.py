@@ -86,8 +86,7 @@ class Typesetter:
     chains: dict[Role, Chain] = field(init=False)
 
     def __post_init__(self) -> None:
-        roles: tuple[Role, ...] = ("xiaobiaosong", "fangsong", "kaiti", "heiti", "songti", "bold")
-        self.chains = {role: Chain(role, self.issue.font_chain(role)) for role in roles}
+        self.chains = self.issue.font_chains()
 
     def justified(self, spans: tuple[Span, ...], style: str, *, hang: float = 0.0, inset: float = 0.0,
                   marker: str = "") -> Block:
