@@ -208,6 +208,30 @@ class Archive:
         write_atomic(self.manifest_path, text.encode())
 
 
+def manifest_key(issue: Issue) -> str:
+    """An issue's entry in the manifest: the stem of its first edition (gslxx-2018-10)."""
+    return f"{issue.code}-{issue.stem}"
+
+
+def latest_files(entries: Iterable[Entry], build: Path) -> dict[str, dict[str, Path]]:
+    """Each issue's PDF and DOCX, by stem: its latest published edition where there is one, else its latest
+    build in `build` (only files that exist). Each archive's manifest is read once."""
+    manifests: dict[Path, dict[str, list[dict[str, object]]]] = {}
+    files: dict[str, dict[str, Path]] = {}
+    for entry in entries:
+        assert entry.loaded is not None
+        archive = Archive.of(entry.loaded)
+        if archive.root not in manifests:
+            manifests[archive.root] = archive.manifest()
+        editions = manifests[archive.root].get(manifest_key(entry.issue), [])
+        stem = archive_name(entry.issue, len(editions))
+        folder = archive.root / str(entry.issue.year)
+        candidates = {suffix: folder / f"{stem}.{suffix}" if editions else build / f"{entry.path.stem}.{suffix}"
+                      for suffix in ("pdf", "docx")}
+        files[entry.issue.stem] = {suffix: path for suffix, path in candidates.items() if path.exists()}
+    return files
+
+
 def archive_name(issue: Issue, edition: int) -> str:
     """The stable ASCII stem of a published file: gslxx-2018-10, and gslxx-2018-10-r2 for a corrected edition."""
     return f"{issue.code}-{issue.stem}" + (f"-r{edition}" if edition > 1 else "")
@@ -218,7 +242,7 @@ def publish(loaded: Loaded, render: dict[str, bytes], *, supersede: bool, reason
     Returns what happened ("published", "unchanged" or "superseded") and the files written."""
     archive = Archive.of(loaded)
     manifest = archive.manifest()
-    key = f"{loaded.issue.code}-{loaded.issue.stem}"
+    key = manifest_key(loaded.issue)
     editions = manifest.get(key, [])
     digest = source_digest(loaded)
     if editions and editions[-1]["source_sha256"] == digest:

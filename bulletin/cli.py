@@ -197,21 +197,13 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _index(args: argparse.Namespace) -> int:
-    from bulletin.archive import Archive, archive_name, scan
+    from bulletin.archive import latest_files, scan
     from bulletin.catalogue import compile_year, write_catalogue
     from bulletin.loader import display_path
     from bulletin.output import write_atomic
 
     entries = [entry for entry in scan(args.issues) if entry.loaded]
-    files: dict[str, dict[str, Path]] = {}
-    for entry in entries:  # the published edition where there is one, else the latest build
-        archive = Archive.of(entry.loaded)  # type: ignore[arg-type]
-        editions = archive.manifest().get(f"{entry.issue.code}-{entry.issue.stem}", [])
-        folder = archive.root / str(entry.issue.year)
-        stem = archive_name(entry.issue, len(editions))
-        candidates = {suffix: (folder / f"{stem}.{suffix}" if editions else args.build / f"{entry.path.stem}.{suffix}")
-                      for suffix in ("pdf", "docx")}
-        files[entry.issue.stem] = {suffix: path for suffix, path in candidates.items() if path.exists()}
+    files = latest_files(entries, args.build)
     compilations: dict[int, Path] = {}
     if not args.no_compilations:
         for year in sorted({entry.issue.year for entry in entries}):
