@@ -15,10 +15,10 @@ from pathlib import Path
 
 from bulletin import __version__
 from bulletin.archive import sha256, source_files
-from bulletin.check import check
+from bulletin.check import check, typesetter_for
 from bulletin.errors import BulletinError, Problem
-from bulletin.fonts import FONTS_DIR, FontError
-from bulletin.loader import Loaded, display_path, load
+from bulletin.fonts import FONTS_DIR
+from bulletin.loader import Loaded, load
 from bulletin.output import write_atomic
 from bulletin.typeset import Typesetter
 
@@ -41,10 +41,7 @@ class Result:
 def prepare(path: Path) -> tuple[Loaded, Typesetter]:
     """Load and check an issue: every problem at once, or nothing."""
     loaded = load(path)
-    try:
-        typesetter = Typesetter(loaded.issue)
-    except FontError as error:
-        raise BulletinError([Problem(display_path(path), 0, 0, "", str(error))]) from None
+    typesetter = typesetter_for(loaded)
     problems = check(loaded, typesetter)
     if problems:
         raise BulletinError(problems)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from bulletin.errors import Problem
-from bulletin.loader import Loaded
+from bulletin.errors import BulletinError, Problem
+from bulletin.fonts import FontError
+from bulletin.loader import Loaded, display_path
 from bulletin.typeset import Typesetter
+
+
+def typesetter_for(loaded: Loaded) -> Typesetter:
+    """The issue's typesetter; a free font missing from fonts/ (the set-up was not run) is a problem."""
+    try:
+        return Typesetter(loaded.issue)
+    except FontError as error:
+        raise BulletinError([Problem(display_path(loaded.path), 0, 0, "", str(error))]) from None
 
 
 def check(loaded: Loaded, typesetter: Typesetter) -> list[Problem]:

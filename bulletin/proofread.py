@@ -21,12 +21,12 @@ from typing import Any, Literal
 from zhon import hanzi  # type: ignore[import-untyped]
 
 from bulletin.check import check as check_fonts
+from bulletin.check import typesetter_for
 from bulletin.errors import BulletinError, Problem, field_path
-from bulletin.fonts import FontError
 from bulletin.loader import FieldPath, Loaded, SourceMap, display_path
 from bulletin.model import Issue, Prose
 from bulletin.output import write_atomic
-from bulletin.typeset import Typesetter, _texts
+from bulletin.typeset import _texts
 
 Level = Literal["error", "warning"]
 
@@ -715,13 +715,12 @@ def repeated_titles(context: Context) -> Iterator[Hit]:
 @rule("font-coverage", "error", "a character that none of its role's fonts can print (bulletin.check)")
 def font_coverage(context: Context) -> Iterator[Problem]:
     """The font check of bulletin.check, located with the proofreader's source map."""
-    loaded = context.loaded
     try:
-        typesetter = Typesetter(loaded.issue)
-    except FontError as error:
-        yield Problem(display_path(loaded.path), 0, 0, "", str(error))
+        typesetter = typesetter_for(context.loaded)
+    except BulletinError as error:
+        yield from error.problems
         return
-    yield from check_fonts(loaded, typesetter)
+    yield from check_fonts(context.loaded, typesetter)
 
 
 # --- the settings -------------------------------------------------------------------------------------------
