@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin import __version__
+from bulletin import __version__, pdf
 from bulletin.archive import sha256, source_files
 from bulletin.check import check, typesetter_for
 from bulletin.errors import BulletinError, Problem
@@ -48,19 +48,26 @@ def prepare(path: Path) -> tuple[Loaded, Typesetter]:
     return loaded, typesetter
 
 
-def render(loaded: Loaded, typesetter: Typesetter, formats: Iterable[str]) -> dict[str, bytes]:
-    """The issue's outputs, by format, all in memory."""
+def render(loaded: Loaded, typesetter: Typesetter, formats: Iterable[str], worker: pdf.Worker | None = None
+           ) -> dict[str, bytes]:
+    """The issue's outputs, by format, all in memory; the PDF in `worker` when there is one, while this
+    process writes the DOCX."""
     outputs = {}
     if "pdf" in formats:
         from bulletin.html import render_html
-        from bulletin.pdf import render_pdf
 
-        outputs["pdf"] = render_pdf(loaded.issue, loaded.path.parent, render_html(loaded.issue, typesetter))
+        html = render_html(loaded.issue, typesetter)
+        if worker:
+            worker.submit(html, loaded.path.parent)
+        else:
+            outputs["pdf"] = pdf.render_pdf(html, loaded.path.parent)
     if "docx" in formats:
         from bulletin.word import render_docx
 
         outputs["docx"] = render_docx(loaded.issue, loaded.path.parent)
-    return outputs
+    if worker and "pdf" in formats:
+        outputs["pdf"] = worker.result()
+    return {name: outputs[name] for name in ("pdf", "docx") if name in outputs}
 
 
 @contextlib.contextmanager
@@ -75,20 +82,22 @@ def locked(out: Path, stem: str) -> Iterator[None]:
         yield
 
 
-def build_one(path: Path, out: Path, formats: tuple[str, ...]) -> Result:
+def build_one(path: Path, out: Path, formats: tuple[str, ...], worker: pdf.Worker | None = None) -> Result:
     """Build one issue into `out`; problems are returned, not raised (this runs in worker processes)."""
     try:
         with locked(out, path.stem):
-            return _build_one(path, out, formats)
+            return _build_one(path, out, formats, worker)
     except BulletinError as error:
         return Result(path, problems=tuple(error.problems))
+    except pdf.WorkerError as error:
+        return Result(path, error=str(error), trace=error.trace)
     except Exception as error:  # an error of ours or of a library: a message, and the traceback for --verbose
         return Result(path, error=str(error) or type(error).__name__, trace=traceback.format_exc())
 
 
-def _build_one(path: Path, out: Path, formats: tuple[str, ...]) -> Result:
+def _build_one(path: Path, out: Path, formats: tuple[str, ...], worker: pdf.Worker | None) -> Result:
     loaded, typesetter = prepare(path)
-    outputs = render(loaded, typesetter, formats)
+    outputs = render(loaded, typesetter, formats, worker)
     targets = []
     for suffix, data in outputs.items():  # everything rendered before anything is written
         targets.append(out / f"{path.stem}.{suffix}")
@@ -142,8 +151,10 @@ class State:
 
 
 def build_all(paths: list[Path], out: Path, formats: tuple[str, ...],
-              report: Callable[[int, int, Result], None], *, jobs: int | None = None) -> list[Result]:
-    """Build every issue that changed since the last build into `out`, on every core."""
+              report: Callable[[int, int, Result], None], *, jobs: int | None = None,
+              worker: pdf.Worker | None = None) -> list[Result]:
+    """Build every issue that changed since the last build into `out`, on every core: several issues one
+    per process, a single issue with its PDF in `worker` (when given) beside it."""
     state = State(out, formats)
     stale = [path for path in paths if not state.up_to_date(path, out)]
     results = [Result(path, skipped=True) for path in paths if path not in stale]
@@ -159,7 +170,7 @@ def build_all(paths: list[Path], out: Path, formats: tuple[str, ...],
     else:
         for path in stale:
             done += 1
-            results.append(build_one(path, out, formats))
+            results.append(build_one(path, out, formats, worker if len(stale) == 1 else None))
             report(done, len(stale), results[-1])
     built = [result for result in results if result.written]
     for result in built:

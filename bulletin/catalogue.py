@@ -134,8 +134,7 @@ def compile_year(entries: list[Entry], year: int) -> bytes:
         raise BulletinError([Problem(str(year), 0, 0, "", f"no issue of {year} to compile")])
     issues = [entry.issue for entry in group]
     htmls = [render_html(issue) for issue in issues]
-    documents = [render_document(issue, entry.path.parent, html) for entry, issue, html in zip(group, issues, htmls,
-                                                                                                strict=True)]
+    documents = [render_document(html, entry.path.parent) for entry, html in zip(group, htmls, strict=True)]
     articles = [_article_pages(document, issue) for document, issue in zip(documents, issues, strict=True)]
     first = issues[0]
     title = f"{first.name} {year}年汇编"
@@ -158,7 +157,7 @@ def compile_year(entries: list[Entry], year: int) -> bytes:
     guess = 1
     for _ in range(MAX_CONTENTS_RENDERS):
         html = contents_html(guess)
-        contents = render_document(first, group[0].path.parent, html)
+        contents = render_document(html, group[0].path.parent)
         if len(contents.pages) == guess:
             break
         guess = len(contents.pages)

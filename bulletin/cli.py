@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bulletin import __version__
 from bulletin.errors import BulletinError, Problem
+
+if TYPE_CHECKING:
+    from bulletin.pdf import Worker
 
 FORMATS = ("pdf", "docx")
 
@@ -104,6 +109,27 @@ def _print_problems(problems: Sequence[Problem]) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
+    worker = _pdf_worker(args)  # first, so that it gets ready while this process imports and typesets
+    try:
+        return _build_with(args, worker)
+    finally:
+        if worker:
+            worker.close()
+
+
+def _pdf_worker(args: argparse.Namespace) -> Worker | None:
+    """A process for the PDF when one issue file is named and there is a core to spare (the editor's
+    build; folders of issues are built one issue per core instead)."""
+    if "pdf" not in args.format or len(args.paths) != 1 or not args.paths[0].is_file():
+        return None
+    if args.jobs == 1 or (os.cpu_count() or 1) < 2:
+        return None
+    from bulletin.pdf import Worker
+
+    return Worker()
+
+
+def _build_with(args: argparse.Namespace, worker: Worker | None) -> int:
     from bulletin.build import Result, build_all
     from bulletin.loader import display_path
     from bulletin.pdf import harfbuzz_subset_missing
@@ -126,7 +152,7 @@ def _build(args: argparse.Namespace) -> int:
             print(f"{display_path(result.path)}: error: {result.error}"
                   + ("" if args.verbose else " (--verbose shows the traceback)"), file=sys.stderr)
 
-    results = build_all(paths, args.out, args.format, report, jobs=args.jobs)
+    results = build_all(paths, args.out, args.format, report, jobs=args.jobs, worker=worker)
     skipped = sum(result.skipped for result in results)
     if skipped:
         print(f"{skipped} of {len(results)} up to date")
@@ -186,7 +212,8 @@ def _publish(args: argparse.Namespace) -> int:
     loaded, typesetter = prepare(args.path)
     from bulletin.html import render_html
 
-    pdf = render_archival_pdf(loaded.issue, args.path.parent, args.path, render_html(loaded.issue, typesetter))
+    pdf = render_archival_pdf(render_html(loaded.issue, typesetter), args.path.parent, args.path,
+                              f"{loaded.issue.name} {loaded.issue.issue_line}")
     outputs = {"pdf": pdf, "docx": render_docx(loaded.issue, args.path.parent)}
     outcome, written = publish(loaded, outputs, supersede=args.supersede, reason=args.reason)
     if outcome == "unchanged":

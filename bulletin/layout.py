@@ -117,6 +117,7 @@ ROLES: dict[str, tuple[str, ...]] = {
     "songti": ("FandolSong", "Noto Serif CJK SC"),  # 宋体: page numbers
     "bold": ("Noto Serif CJK SC Bold", "Noto Serif CJK SC"),  # run-in leads: a real bold face (no faux bold)
 }
+BODY_ROLE = "fangsong"  # the body's role: its first face gives every line its height and baseline (the strut)
 
 # The faces an office has for each role: what the DOCX names (and the fontconfig aliases in fonts/fonts.conf
 # stand in for) unless the publication file names others.

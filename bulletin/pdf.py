@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import ctypes.util
 import functools
+import gc
 import hashlib
 import logging
+import multiprocessing
+import multiprocessing.util
+import os
+import re
+import struct
+import subprocess
+import traceback
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
-
-from bulletin.fonts import find_face
-from bulletin.html import render_html
-from bulletin.model import Issue
 
 
 class ResourceError(Exception):
@@ -22,24 +29,85 @@ class ResourceError(Exception):
 
 def harfbuzz_subset_missing() -> bool:
     """WeasyPrint subsets fonts with HarfBuzz when it can; without it every build takes seconds longer."""
-    return ctypes.util.find_library("harfbuzz-subset") is None
+    return "harfbuzz-subset" not in _loader_cache() and ctypes.util.find_library("harfbuzz-subset") is None
 
 
 @functools.cache
 def _weasyprint() -> Any:
-    """Import WeasyPrint only when a PDF is wanted (the import alone costs about half a second)."""
+    """Import WeasyPrint only when a PDF is wanted (the import costs about a quarter of a second)."""
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    import weasyprint
-    import weasyprint.text.fonts
-    import weasyprint.urls
+    with _libraries_from_loader_cache():
+        import weasyprint
+        import weasyprint.text.fonts
+        import weasyprint.urls
 
     return weasyprint
 
 
+@contextlib.contextmanager
+def _libraries_from_loader_cache() -> Iterator[None]:
+    """WeasyPrint asks for each native library under several names (one per platform), and for every name
+    that is not this platform's, ctypes runs `ldconfig -p` and then a trial link with gcc: about 0.2 s of
+    the import. The loader's cache, read once, gives the same answers at once. Where it does not list every
+    library WeasyPrint needs (not Linux, a library outside the cache), ctypes keeps its own way."""
+    table = _loader_cache()
+    if not all(name in table for name in WEASYPRINT_LIBRARIES):
+        yield
+        return
+    original = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: table.get(name)
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = original
+
+
+WEASYPRINT_LIBRARIES = ("gobject-2.0", "pango-1.0", "pangoft2-1.0", "harfbuzz", "fontconfig")
+
+
 @functools.cache
+def _loader_cache() -> dict[str, str]:
+    """`ldconfig -p` as a map from a library's name (pango-1.0) to its file (libpango-1.0.so.0), for this
+    process's architecture, first entry first: what ctypes.util.find_library answers on Linux."""
+    try:
+        listing = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True, check=True,
+                                 env={**os.environ, "LC_ALL": "C", "PATH": "/sbin:/usr/sbin:/usr/bin:/bin"}).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    abi = LOADER_ABIS.get(f"{os.uname().machine}-{struct.calcsize('P') * 8}", "libc6")
+    table: dict[str, str] = {}
+    for match in re.finditer(r"^\s+(lib(\S+?)\.so\S*)\s+\(([^)]*)\)", listing, re.MULTILINE):
+        file, name, flags = match.groups()
+        if flags.startswith(abi):
+            table.setdefault(name, file)
+    return table
+
+
+# How `ldconfig -p` labels this machine's own libraries (ctypes.util keeps the same table).
+LOADER_ABIS = {"x86_64-64": "libc6,x86-64", "ppc64-64": "libc6,64bit", "sparc64-64": "libc6,64bit",
+               "s390x-64": "libc6,64bit", "ia64-64": "libc6,IA-64"}
+
+
 def font_configuration() -> Any:
-    """One FontConfiguration per process: fonts are loaded once, memory stays flat across issues."""
-    return _weasyprint().text.fonts.FontConfiguration()
+    """One FontConfiguration per process: fonts are loaded once, memory stays flat across issues. It keeps
+    a copy of each @font-face font in a scratch folder until it is released, at the end of the process that
+    made it, whether it ends normally or (a worker) by multiprocessing's own exit. A forked child makes its
+    own: the one it inherits, and its folder, stay its parent's."""
+    pid = os.getpid()
+    if pid not in _configurations:
+        _configurations[pid] = _weasyprint().text.fonts.FontConfiguration()
+        atexit.register(release)
+        multiprocessing.util.Finalize(None, release, exitpriority=0)
+    return _configurations[pid]
+
+
+_configurations: dict[int, Any] = {}  # by process
+
+
+def release() -> None:
+    """Drop this process's FontConfiguration, which removes its scratch folder."""
+    if _configurations.pop(os.getpid(), None) is not None:
+        gc.collect()
 
 
 def _fetcher(assets: Path) -> Any:
@@ -51,6 +119,8 @@ def _fetcher(assets: Path) -> Any:
         def fetch(self, url: str, headers: Any = None) -> Any:
             url = unquote(url)
             if url.startswith("font:"):
+                from bulletin.fonts import find_face
+
                 face = find_face(url.removeprefix("font:"))
                 if face.path is None:
                     raise ResourceError(f"font not installed: {face.family}")
@@ -65,10 +135,9 @@ def _fetcher(assets: Path) -> Any:
     return Fetcher(fail_on_errors=True)
 
 
-def render_document(issue: Issue, assets: Path, html: str | None = None) -> Any:
-    """The issue laid out by WeasyPrint: a Document whose pages can be counted, merged and written."""
+def render_document(html: str, assets: Path) -> Any:
+    """An issue's HTML laid out by WeasyPrint: a Document whose pages can be counted, merged and written."""
     weasyprint = _weasyprint()
-    html = html if html is not None else render_html(issue)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         document = weasyprint.HTML(string=html, url_fetcher=_fetcher(assets), base_url=assets.resolve().as_uri() + "/")
@@ -80,20 +149,94 @@ def _identifier(*parts: bytes) -> bytes:
     return hashlib.sha256(b"\0".join(parts)).hexdigest()[:32].encode()
 
 
-def render_pdf(issue: Issue, assets: Path, html: str | None = None) -> bytes:
-    """The issue as PDF bytes; the same issue gives the same bytes."""
-    html = html if html is not None else render_html(issue)
-    pdf: bytes = render_document(issue, assets, html).write_pdf(pdf_identifier=_identifier(html.encode()))
+def render_pdf(html: str, assets: Path) -> bytes:
+    """An issue's HTML as PDF bytes; the same HTML gives the same bytes."""
+    pdf: bytes = render_document(html, assets).write_pdf(pdf_identifier=_identifier(html.encode()))
     return pdf
 
 
-def render_archival_pdf(issue: Issue, assets: Path, source: Path, html: str | None = None) -> bytes:
-    """The issue as PDF/A-3b with its YAML source embedded, so that the record carries its own source."""
+def render_archival_pdf(html: str, assets: Path, source: Path, description: str) -> bytes:
+    """An issue's HTML as PDF/A-3b with its YAML source embedded, so that the record carries its own source."""
     weasyprint = _weasyprint()
-    html = html if html is not None else render_html(issue)
     data = source.read_bytes()
-    attachment = weasyprint.Attachment(string=data, name=source.name, description=f"{issue.name} {issue.issue_line}",
+    attachment = weasyprint.Attachment(string=data, name=source.name, description=description,
                                        relationship="Source")
-    pdf: bytes = render_document(issue, assets, html).write_pdf(
+    pdf: bytes = render_document(html, assets).write_pdf(
         pdf_identifier=_identifier(html.encode(), data), pdf_variant="pdf/a-3b", attachments=[attachment])
     return pdf
+
+
+class WorkerError(Exception):
+    """The PDF worker failed: its message, and its traceback for --verbose."""
+
+    def __init__(self, message: str, trace: str) -> None:
+        super().__init__(message)
+        self.trace = trace
+
+
+class Worker:
+    """A process of its own for one issue's PDF, started first thing: it imports WeasyPrint while this
+    process loads, checks and typesets the issue, then lays out the pages while this one writes the DOCX.
+    On two cores a cold build of both formats takes about the time of the PDF alone."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("fork")  # the child starts from this process's imports
+        self._connection, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(child, self._connection), name="bulletin-pdf",
+                                        daemon=True)
+        self._process.start()
+        child.close()
+        self._used = False
+
+    def submit(self, html: str, assets: Path) -> None:
+        """Start rendering an issue's HTML; `result` waits for the PDF."""
+        self._used = True
+        self._connection.send((html, assets))
+
+    def result(self) -> bytes:
+        try:
+            outcome, value, trace = self._connection.recv()
+        except EOFError:
+            raise WorkerError("the PDF worker ended without an answer", "") from None
+        if outcome == "error":
+            raise WorkerError(value, trace)
+        pdf: bytes = value
+        return pdf
+
+    def close(self) -> None:
+        """End the worker: a worker that rendered is let finish (it removes its scratch files); one that
+        was never asked anything is stopped where it is (it has written nothing yet)."""
+        if self._used:
+            with contextlib.suppress(OSError):
+                self._connection.send(None)
+        else:
+            self._process.terminate()
+        self._connection.close()
+        self._process.join()
+
+
+def _serve(connection: Any, parents_end: Any) -> None:
+    """The worker's life: get WeasyPrint and the fonts ready, then render each HTML sent until told to stop
+    or until the build is gone (its end of the pipe is closed here, so that its death reads as the end)."""
+    parents_end.close()
+    with contextlib.suppress(Exception):  # a failure here shows again, with its message, on the first render
+        font_configuration()
+    while (request := _receive(connection)) is not None:
+        html, assets = request
+        answer: tuple[str, bytes | str, str]
+        try:
+            answer = ("ok", render_pdf(html, assets), "")
+        except Exception as error:  # sent back whole: the build reports it on the issue, as it would its own
+            answer = ("error", str(error) or type(error).__name__, traceback.format_exc())
+        try:
+            connection.send(answer)
+        except OSError:  # the build has ended (killed, or interrupted): nobody wants the answer
+            break
+    release()
+
+
+def _receive(connection: Any) -> Any:
+    try:
+        return connection.recv()
+    except (EOFError, OSError):
+        return None

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bulletin import layout as L
-from bulletin.fonts import Chain
+from bulletin.fonts import Chain, Face
 from bulletin.linebreak import break_lines
 from bulletin.markup import Span
 from bulletin.model import Article, Issue, Photo, Prose, Role, Table
@@ -21,6 +21,7 @@ class SetLine:
     spans: tuple[Span, ...]
     spacing: float
     justified: bool
+    isolated: bool = True  # its text is in another face or size than the line's strut (the body face)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Block:
     lines: tuple[SetLine, ...]
     marker: str = ""
     hang: float = 0.0  # points: the width the marker hangs in
+    spacing: float = 0.0  # points: the natural letter-spacing of its lines (those not pushed in or out)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class Typesetter:
 
     issue: Issue
     chains: dict[Role, Chain] = field(init=False)
+    _faces: dict[str, Face | None] = field(init=False, default_factory=dict)  # the body face of each character
 
     def __post_init__(self) -> None:
         self.chains = self.issue.font_chains()
@@ -96,7 +99,7 @@ class Typesetter:
         width = L.type_width_pt() - hang - inset
         indent = element.indent * L.char_pitch_pt()
         spacing = L.grid_spacing_pt(element.size) if element.size == L.BODY_SIZE_PT else 0.0
-        return Block(style, self._lines(spans, element, (width - indent, width), spacing), marker, hang)
+        return Block(style, self._lines(spans, element, (width - indent, width), spacing), marker, hang, spacing)
 
     def ragged(self, text: str, style: str, *, balance: bool = False) -> Block:
         """Lines broken where Chinese allows but not justified (the element centres or aligns them);
@@ -112,7 +115,7 @@ class Typesetter:
                 else:
                     high = middle
             lines = self._lines(spans, element, (high, high), 0.0)
-        return Block(style, tuple(SetLine(line.spans, 0.0, False) for line in lines))
+        return Block(style, tuple(SetLine(line.spans, 0.0, False, line.isolated) for line in lines))
 
     def spread(self, texts: list[str], style: str) -> list[tuple[str, float]]:
         """Texts set to the width of the longest, by letter-spacing (the stacked 编印单位)."""
@@ -131,11 +134,21 @@ class Typesetter:
             for char, bold in zip(text, styles, strict=True)
         ]
         squeeze = L.MAX_SQUEEZE_EM * element.size
+        strut = element.role == L.BODY_ROLE and element.size == L.BODY_SIZE_PT
         return tuple(
             SetLine(_spans(text[line.start : line.end], styles[line.start : line.end]), line.spacing,
-                    line.justified)
+                    line.justified, not (strut and self._in_strut_face(text, styles, line.start, line.end)))
             for line in break_lines(text, advances, widths, spacing, squeeze)
         )
+
+    def _in_strut_face(self, text: str, bolds: list[bool], start: int, end: int) -> bool:
+        """Whether characters [start, end) are all set in the face that gives every line its height and
+        baseline (the body role's first face): only text in another face needs a box of its own, one that
+        cannot move the baseline off the grid (its ascent may differ)."""
+        strut = self.chains[L.BODY_ROLE].installed[0]  # type: ignore[index]
+        return not any(bolds[start:end]) and all(
+            self._faces.setdefault(char, self.chains[L.BODY_ROLE].face_for(char)) == strut  # type: ignore[index]
+            for char in text[start:end])
 
     def used_faces(self) -> set[str]:
         """The families that set at least one character of the issue: only they need loading."""
@@ -216,13 +229,12 @@ def _article_texts(path: FieldPath, article: Article) -> Iterator[tuple[FieldPat
 
 def _spans(text: str, bolds: list[bool]) -> tuple[Span, ...]:
     """Regroup characters into runs of one style."""
-    spans: list[Span] = []
-    for char, bold in zip(text, bolds, strict=True):
-        if spans and spans[-1].bold == bold:
-            spans[-1] = Span(spans[-1].text + char, bold)
-        else:
-            spans.append(Span(char, bold))
-    return tuple(spans)
+    runs, start = [], 0
+    for end in range(1, len(text) + 1):
+        if end == len(text) or bolds[end] != bolds[start]:
+            runs.append(Span(text[start:end], bolds[start]))
+            start = end
+    return tuple(runs)
 
 
 HEADING_STYLES = {0: "p", 1: "h1", 2: "h2", 3: "h3", 4: "h4"}

@@ -17,6 +17,7 @@ from pdfplumber.pdf import PDF
 
 from bulletin.archive import Entry, scan
 from bulletin.catalogue import compile_year, write_catalogue
+from bulletin.html import render_html
 from bulletin.pdf import render_pdf
 
 TITLE_SIZE = 22.0  # article titles are set 二号; nothing else of an issue is
@@ -162,7 +163,7 @@ def own_page_texts(entries: list[Entry]) -> list[list[str]]:
     """Each 2018 issue's own PDF, page by page."""
     texts = []
     for entry in issues_of(entries, 2018):
-        with pdfplumber.open(io.BytesIO(render_pdf(entry.issue, entry.path.parent))) as pdf:
+        with pdfplumber.open(io.BytesIO(render_pdf(render_html(entry.issue), entry.path.parent))) as pdf:
             texts.append([page.extract_text() for page in pdf.pages])
     return texts
 

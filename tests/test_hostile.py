@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import shutil
 import signal
 import subprocess
@@ -128,20 +130,40 @@ def test_enormous_files_and_many_articles(project: Path, capsys: pytest.CaptureF
 
 
 def run_build(project: Path, *args: str) -> subprocess.Popen[str]:
+    """A build of issues/reference.yaml in its own process, its scratch files (WeasyPrint's copies of the
+    fonts) in the project's tmp/."""
+    (project / "tmp").mkdir(exist_ok=True)
     return subprocess.Popen([sys.executable, "-m", "bulletin.cli", "build", "reference.yaml", "--out", "out",
-                             *args], cwd=project / "issues", stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             *args], cwd=project / "issues", stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "TMPDIR": str(project / "tmp")})
+
+
+def processes_in(folder: Path) -> list[int]:
+    """The processes working in `folder` (Linux)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            if entry.name.isdigit() and (entry / "cwd").resolve() == folder.resolve():
+                found.append(int(entry.name))
+    return found
 
 
 def test_a_killed_build_leaves_the_previous_outputs(project: Path) -> None:
-    shutil.copyfile(ISSUES / "2018" / "2018-06.yaml", project / "issues" / "reference.yaml")
+    long = yaml.safe_load((ISSUES / "2018" / "2018-06.yaml").read_text(encoding="utf-8"))
+    long["articles"] *= 4  # some forty pages: seconds of rendering to be killed in
+    issue = project / "issues" / "reference.yaml"
+    issue.write_text(yaml.safe_dump(long, allow_unicode=True), encoding="utf-8")
     assert run_build(project).wait(300) == 0
     before = {p.name: p.read_bytes() for p in (project / "issues" / "out").glob("reference.*")}
-    issue = project / "issues" / "reference.yaml"
     issue.write_text(issue.read_text(encoding="utf-8").replace("title: ", "title: 新", 1), encoding="utf-8")
     build = run_build(project)
-    time.sleep(1.0)  # mid-render: loading, typesetting or WeasyPrint
+    time.sleep(1.5)  # mid-render: typesetting, or WeasyPrint in the PDF worker
     build.send_signal(signal.SIGKILL)
     build.wait(60)
+    deadline = time.monotonic() + 30  # its PDF worker sees the build gone and ends too
+    while processes_in(project / "issues") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert processes_in(project / "issues") == []
     after = {p.name: p.read_bytes() for p in (project / "issues" / "out").glob("reference.*")}
     assert after == before or all(data.startswith((b"%PDF-", b"PK")) for data in after.values())
     for data in after.values():  # whatever is there is whole
@@ -151,6 +173,7 @@ def test_a_killed_build_leaves_the_previous_outputs(project: Path) -> None:
             zipfile.ZipFile(io.BytesIO(data)).testzip()
     assert run_build(project).wait(300) == 0  # and the next build clears the debris
     assert not list((project / "issues" / "out").glob(".*.part"))
+    assert list((project / "tmp").iterdir()) == []  # nor do the processes leave scratch files
 
 
 def test_two_builds_at_once_do_not_corrupt_each_other(project: Path) -> None:
@@ -160,6 +183,7 @@ def test_two_builds_at_once_do_not_corrupt_each_other(project: Path) -> None:
     with pdfplumber.open(project / "issues" / "out" / "reference.pdf") as pdf:
         assert "嘉兴市工商联凝聚企业力量强势推进消薄工作" in pdf.pages[0].extract_text()
     zipfile.ZipFile(project / "issues" / "out" / "reference.docx").testzip()
+    assert list((project / "tmp").iterdir()) == []
 
 
 # Fuzzing: whatever the bytes, the loader gives an issue or located problems, never a traceback.

@@ -75,7 +75,7 @@ def pdf_texts(imported: dict[str, Imported]) -> dict[str, str]:
     """The text of each imported reference's PDF, a line a printed line: rendered once."""
     texts = {}
     for stem, item in imported.items():
-        pdf = render_pdf(item.issue, item.loaded.path.parent, render_html(item.issue))
+        pdf = render_pdf(render_html(item.issue), item.loaded.path.parent)
         with pdfplumber.open(io.BytesIO(pdf)) as document:
             texts[stem] = "\n".join(page.extract_text() or "" for page in document.pages)
     return texts

@@ -21,7 +21,7 @@ from pdfminer.pdfdocument import PDFNoOutlines
 
 from bulletin.html import render_html
 from bulletin.loader import Loaded, load
-from bulletin.pdf import render_pdf
+from bulletin.pdf import Worker, render_pdf
 from bulletin.typeset import Typesetter
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,7 +150,7 @@ def show(lines: Iterator[Any] | list[Any], limit: int = 25) -> str:
 
 
 def render(loaded: Loaded) -> bytes:
-    return render_pdf(loaded.issue, loaded.path.parent, render_html(loaded.issue, Typesetter(loaded.issue)))
+    return render_pdf(render_html(loaded.issue, Typesetter(loaded.issue)), loaded.path.parent)
 
 
 def issue_file(stem: str) -> Path:
@@ -483,3 +483,15 @@ def test_reproducible(issue_2018_10: Rendered) -> None:
     again = render(load(issue_file("2018-10")))
     assert again == issue_2018_10.data, (
         f"2018-10: a second render differs: {first_difference(issue_2018_10.data, again)}")
+
+
+def test_the_pdf_worker_gives_the_same_bytes_and_leaves_this_process_its_fonts(issue_2018_10: Rendered) -> None:
+    loaded = load(issue_file("2018-10"))
+    html = render_html(loaded.issue, Typesetter(loaded.issue))
+    worker = Worker()  # forked from a process that has rendered: it inherits that process's fonts
+    try:
+        worker.submit(html, loaded.path.parent)
+        assert worker.result() == issue_2018_10.data
+    finally:
+        worker.close()
+    assert render(loaded) == issue_2018_10.data  # the worker's end took nothing of this process's with it

@@ -229,7 +229,6 @@ def test_libreoffice_keeps_28_characters_a_line(libreoffice: dict[str, Path], na
 def test_libreoffice_page_count_matches_the_pdf(built: dict[str, Built], libreoffice: dict[str, Path],
                                                  name: str) -> None:
     issue = built[name].loaded.issue
-    weasyprint_pages = len(pdfplumber.open(io.BytesIO(render_pdf(issue, SAMPLES[name].parent,
-                                                                  render_html(issue)))).pages)
+    weasyprint_pages = len(pdfplumber.open(io.BytesIO(render_pdf(render_html(issue), SAMPLES[name].parent))).pages)
     with pdfplumber.open(libreoffice[name]) as pdf:
         assert abs(len(pdf.pages) - weasyprint_pages) <= 1, (len(pdf.pages), weasyprint_pages)
