@@ -7,11 +7,13 @@ import functools
 import hashlib
 import os
 import subprocess
+import tempfile
 import unicodedata
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from fontTools.ttLib import TTFont
 
@@ -20,6 +22,7 @@ from bulletin.output import write_atomic
 
 FONTS_DIR = Path(os.environ.get("BULLETIN_FONTS", Path(__file__).resolve().parent.parent / "fonts"))
 CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "bulletin" / "font-metrics"
+FAMILY_PREFIX = "bulletin "  # our faces' names in CSS and fontconfig: no system font answers to them
 IGNORED = frozenset("\n\r\t\u200b\u00ad")  # never drawn as glyphs
 
 
@@ -130,6 +133,35 @@ class Chain:
         shown = repr(char)[1:-1] if unicodedata.category(char) in ("Cc", "Cf") else char  # controls spelled out
         return (f"character '{shown}' (U+{ord(char):04X}) is in no font of the {ROLE_NAMES[self.role]} role "
                 f"(tried: {tried})")
+
+
+def renderer_fontconfig() -> Path:
+    """A fontconfig configuration that knows the free faces of fonts/ and nothing else, each under its
+    prefixed name (bulletin FandolFang), with a font cache of its own: the PDF renderer loads it once per
+    process instead of copying each face out of an @font-face rule, and no system font can stand in for
+    ours. Written on first use, beside the metrics cache (in the temporary folder if that is read-only)."""
+    folder = FONTS_DIR.resolve()
+    rules = "".join(f"""
+  <match target="scan">
+    <test name="file"><string>{escape(str(folder / face.file))}</string></test>
+    <edit name="family" mode="prepend"><string>{escape(FAMILY_PREFIX + face.family)}</string></edit>
+  </match>""" for face in FREE_FACES.values())
+    digest = hashlib.sha256(rules.encode()).hexdigest()[:16]
+    for base in (CACHE_DIR.parent / "fontconfig", Path(tempfile.gettempdir()) / f"bulletin-fontconfig-{os.getuid()}"):
+        path = base / digest / "fonts.conf"
+        text = f"""<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<!-- bulletin's free faces for its PDF renderer (bulletin.fonts.renderer_fontconfig writes this file) -->
+<fontconfig>
+  <dir>{escape(str(folder))}</dir>
+  <cachedir>{escape(str(path.parent))}</cachedir>{rules}
+</fontconfig>
+"""
+        with contextlib.suppress(OSError):
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                write_atomic(path, text.encode())
+            return path
+    raise FontError(f"cannot write a fontconfig file under {CACHE_DIR.parent} or {tempfile.gettempdir()}")
 
 
 def fontconfig_aliases() -> str:

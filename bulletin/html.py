@@ -10,7 +10,7 @@ from urllib.parse import quote
 import jinja2
 
 from bulletin import layout
-from bulletin.fonts import Chain
+from bulletin.fonts import FAMILY_PREFIX, Chain
 from bulletin.model import Issue, Role
 from bulletin.typeset import Typesetter, set_issue
 
@@ -35,8 +35,8 @@ def environment() -> jinja2.Environment:
 def css_family(family: str) -> str:
     """The @font-face name of a face, as a CSS string: its family name, prefixed so that no system
     font answers to it, escaped so that a name from the publication file stays a name."""
-    escaped = "".join(c if c.isalnum() or c in " _-" else f"\\{ord(c):x} " for c in family)
-    return f'"bulletin {escaped}"'
+    escaped = "".join(c if c.isalnum() or c in " _-" else f"\\{ord(c):x} " for c in FAMILY_PREFIX + family)
+    return f'"{escaped}"'
 
 
 

@@ -20,7 +20,7 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 
 class ResourceError(Exception):
@@ -36,12 +36,29 @@ def harfbuzz_subset_missing() -> bool:
 def _weasyprint() -> Any:
     """Import WeasyPrint only when a PDF is wanted (the import costs about a quarter of a second)."""
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    with _libraries_from_loader_cache():
+    with _libraries_from_loader_cache(), _our_fontconfig():  # its import checks that fontconfig has fonts
         import weasyprint
         import weasyprint.text.fonts
         import weasyprint.urls
 
     return weasyprint
+
+
+@contextlib.contextmanager
+def _our_fontconfig() -> Iterator[None]:
+    """Fontconfig reads FONTCONFIG_FILE when a configuration is loaded: ours while WeasyPrint loads one,
+    the system's again for everything else (fc-match finding an office's fonts, programs we run)."""
+    from bulletin.fonts import renderer_fontconfig
+
+    before = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(renderer_fontconfig())
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["FONTCONFIG_FILE"]
+        else:
+            os.environ["FONTCONFIG_FILE"] = before
 
 
 @contextlib.contextmanager
@@ -89,16 +106,37 @@ LOADER_ABIS = {"x86_64-64": "libc6,x86-64", "ppc64-64": "libc6,64bit", "sparc64-
 
 
 def font_configuration() -> Any:
-    """One FontConfiguration per process: fonts are loaded once, memory stays flat across issues. It keeps
-    a copy of each @font-face font in a scratch folder until it is released, at the end of the process that
-    made it, whether it ends normally or (a worker) by multiprocessing's own exit. A forked child makes its
-    own: the one it inherits, and its folder, stay its parent's."""
+    """One FontConfiguration per process: fonts are loaded once, memory stays flat across issues. Our free
+    faces come from fontconfig (bulletin.fonts.renderer_fontconfig); an office's own faces are copied
+    out of their @font-face rules into a scratch folder, which lives until the configuration is released,
+    at the end of the process that made it, whether it ends normally or (a worker) by multiprocessing's
+    own exit. A forked child makes its own: the one it inherits, and its folder, stay its parent's."""
     pid = os.getpid()
     if pid not in _configurations:
-        _configurations[pid] = _weasyprint().text.fonts.FontConfiguration()
+        with _our_fontconfig():
+            _configurations[pid] = _font_configuration_class()()
         atexit.register(release)
         multiprocessing.util.Finalize(None, release, exitpriority=0)
     return _configurations[pid]
+
+
+@functools.cache
+def _font_configuration_class() -> type:
+    weasyprint = _weasyprint()
+
+    class FontConfiguration(weasyprint.text.fonts.FontConfiguration):  # type: ignore[misc,name-defined]
+        def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> Any:
+            """A free face is already in the configuration, under the same name: nothing to copy."""
+            from bulletin.fonts import FAMILY_PREFIX
+            from bulletin.layout import FREE_FACES
+
+            family = rule_descriptors.get("font_family", "").removeprefix(FAMILY_PREFIX)
+            ours = (("external", f"font:{quote(family)}"),)
+            if family in FREE_FACES and tuple(rule_descriptors.get("src", ())) == ours:
+                return None
+            return super().add_font_face(rule_descriptors, url_fetcher)
+
+    return FontConfiguration
 
 
 _configurations: dict[int, Any] = {}  # by process

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+from pathlib import Path
 
 import pytest
 from conftest import ISSUES
 
 from bulletin.cli import main
-from bulletin.fonts import FONTS_DIR, Chain
+from bulletin.fonts import FAMILY_PREFIX, FONTS_DIR, Chain, renderer_fontconfig
 from bulletin.layout import FREE_FACES, ROLES
 
 
@@ -17,6 +20,16 @@ def test_installed_fonts_are_the_pinned_files() -> None:
     assert set(pinned) == {face.file for face in FREE_FACES.values()}
     for name, digest in pinned.items():
         assert hashlib.sha256((FONTS_DIR / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_the_pdf_renderer_sees_our_faces_and_no_other() -> None:
+    listed = subprocess.run(["fc-list", "--format", "%{file}\t%{family}\n"], capture_output=True, text=True,
+                            check=True, env={**os.environ, "FONTCONFIG_FILE": str(renderer_fontconfig())}).stdout
+    rows = (line.split("\t") for line in listed.splitlines())
+    families = {Path(file).name: family.split(",") for file, family in rows}
+    assert set(families) == {face.file for face in FREE_FACES.values()}
+    for face in FREE_FACES.values():
+        assert families[face.file][0] == FAMILY_PREFIX + face.family
 
 
 def test_fangsong_falls_back_for_what_fandol_lacks() -> None:
