@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
@@ -61,14 +62,13 @@ def break_lines(
     allowed ways, the one whose lines stray least from the natural spacing, so that one unavoidable
     push-in or push-out does not set off others in the lines after it."""
     n = len(text)
-    prefix = list(accumulate(advances, initial=0.0))  # ink of [a, b) = prefix[b] - prefix[a]
-    narrow = list(accumulate((not is_wide(c) for c in text), initial=0))  # half-width characters before i
+    paragraph = _Paragraph(text, advances, spacing)
     best: dict[int, tuple[float, int]] = {0: (0.0, -1)}  # line start -> (cost so far, previous start)
     for start in range(n):
         if start not in best:
             continue
         width = widths[0] if start == 0 else widths[1]
-        for end, cost in _candidates(text, advances, prefix, narrow, start, width, spacing, squeeze):
+        for end, cost in _candidates(paragraph, start, width, spacing, squeeze):
             following = _skip_spaces(text, end)
             total = best[start][0] + cost
             if following not in best or total < best[following][0]:
@@ -89,20 +89,44 @@ def break_lines(
     return lines
 
 
-def _candidates(text: str, advances: Sequence[float], prefix: Sequence[float], narrow: Sequence[int], start: int,
-                width: float, spacing: float, squeeze: float) -> list[tuple[int, float]]:
+class _Paragraph:
+    """What the search for breaks asks of a paragraph again and again, worked out once."""
+
+    def __init__(self, text: str, advances: Sequence[float], spacing: float) -> None:
+        self.text, self.advances = text, advances
+        self.prefix = list(accumulate(advances, initial=0.0))  # ink of [a, b) = prefix[b] - prefix[a]
+        self.narrow = list(accumulate((not is_wide(c) for c in text), initial=0))  # half-width chars before i
+        self.allowed = [False, *(may_break(text, i) for i in range(1, len(text))), True]  # a line may end at i
+        # The natural length of [0, i) plus one gap, rising with i when no advance is below -spacing: then
+        # the shortest line worth trying from a start is found by bisection, not by walking up to it.
+        self.natural = [ink + i * spacing for i, ink in enumerate(self.prefix)]
+        self.rising = all(advance + spacing >= 0 for advance in advances)
+
+    def first_end(self, start: int, short_of: float, spacing: float) -> int:
+        """An end at or before the first from `start` whose line is not shorter than `short_of`."""
+        if not self.rising:
+            return start + 1
+        target = self.natural[start] + spacing + short_of
+        return max(start + 1, bisect_left(self.natural, target, start + 1) - 1)  # one early: rounding
+
+
+def _candidates(paragraph: _Paragraph, start: int, width: float, spacing: float,
+                squeeze: float) -> list[tuple[int, float]]:
     """The ends of the lines that may start at `start`, each with its cost: a line off its natural
     spacing costs one unit (half for a line with Latin letters or digits, which cannot sit on the grid
     anyway), and the squared deviation (in em) on top, a stretch twice a squeeze; so the fewest
     all-Chinese lines leave the grid, and those that must are pushed in rather than out. Lines more than
     MAX_PUSH_OUT characters short of full are not considered (unless nothing else is possible)."""
+    text, advances, prefix, narrow, allowed = (paragraph.text, paragraph.advances, paragraph.prefix,
+                                               paragraph.narrow, paragraph.allowed)
     n, size = len(text), advances[start] or 1.0
+    shortest = width - MAX_PUSH_OUT * size
     found: list[tuple[int, float]] = []
-    for end in range(start + 1, n + 1):
+    for end in range(min(paragraph.first_end(start, shortest, spacing), n), n + 1):
         ink = prefix[end] - prefix[start]
         if ink + (end - start - 1) * (spacing - squeeze) > width + EPSILON:
             break
-        if end < n and (not may_break(text, end) or ink + (end - start - 1) * spacing < width - MAX_PUSH_OUT * size):
+        if end < n and (not allowed[end] or ink + (end - start - 1) * spacing < shortest):
             continue
         shown = _visible_end(text, start, end)
         natural = prefix[shown] - prefix[start] + (shown - start - 1) * spacing

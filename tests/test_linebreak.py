@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from bulletin import layout
-from bulletin.linebreak import break_lines, may_break
+from unittest import mock
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bulletin import layout, linebreak
+from bulletin.linebreak import break_lines, is_wide, may_break
 
 SIZE = layout.BODY_SIZE_PT
 WIDTH = layout.type_width_pt()
@@ -55,3 +60,13 @@ def test_latin_words_and_numbers_are_kept_whole() -> None:
     lines = break_lines(text, advances, (WIDTH, WIDTH), SPACING, SQUEEZE)
     assert [text[line.start : line.end] for line in lines] == ["字" * 26 + "2018", "年"]
     assert not may_break("ab", 1) and may_break("字字", 1) and may_break("a 字", 2)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="字词，。、“”《》（）——……ab1 ", min_size=60, max_size=300))
+def test_bisecting_for_the_shortest_line_finds_the_breaks_walking_finds(text: str) -> None:
+    advances = [SIZE if is_wide(char) else SIZE / 2 for char in text]
+    bisected = break_lines(text, advances, (WIDTH - 2 * SIZE, WIDTH), SPACING, SQUEEZE)
+    with mock.patch.object(linebreak._Paragraph, "first_end", lambda self, start, short_of, spacing: start + 1):
+        walked = break_lines(text, advances, (WIDTH - 2 * SIZE, WIDTH), SPACING, SQUEEZE)
+    assert bisected == walked
