@@ -14,7 +14,7 @@ from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.oxml.styles import styleId_from_name
+from docx.oxml.styles import styleId_from_name as _untyped_style_id
 from docx.oxml.xmlchemy import BaseOxmlElement as XmlElement
 from docx.shared import Length, Mm, Pt
 from docx.table import Table as DocxTable
@@ -98,9 +98,14 @@ def _setup_styles(document: Document, issue: Issue) -> None:
     _child(run, "w:bCs")
 
 
+def _style_id(name: str) -> str:
+    """A style's id as Word and python-docx derive it from its name (Body Text: BodyText)."""
+    return cast(str, _untyped_style_id(name))  # type: ignore[no-untyped-call]
+
+
 def _paragraph_style(document: Document, issue: Issue, name: str, element: L.Element) -> None:
     style = _style(document, element.style, WD_STYLE_TYPE.PARAGRAPH)
-    if style.style_id != styleId_from_name(element.style):  # what _paragraph refers to it by
+    if style.style_id != _style_id(element.style):  # what _paragraph refers to it by
         raise RuntimeError(f"style {element.style!r} has the id {style.style_id!r} in the template")
     if element.style not in ("Normal",):
         style.base_style = document.styles["Normal"]
@@ -251,7 +256,7 @@ def _paragraph(container: Any, style: str, spans: tuple[Span, ...] = (), *, befo
     """A paragraph of an element's style in a document or a cell, its bold spans in the Strong style."""
     paragraph: Paragraph = container.add_paragraph()
     if (name := L.ELEMENTS[style].style) != "Normal":  # the default style goes unnamed, as Word writes it
-        paragraph._p.get_or_add_pPr().style = styleId_from_name(name)  # python-docx looks it up by a scan
+        paragraph._p.get_or_add_pPr().style = _style_id(name)  # python-docx looks it up by a scan
     _add_spans(paragraph, spans)
     if before_lines:
         _spacing(paragraph._p.get_or_add_pPr(), before=before_lines * L.LINE_PITCH_TWIPS, line=L.LINE_PITCH_TWIPS)
