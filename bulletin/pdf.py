@@ -38,10 +38,29 @@ def _weasyprint() -> Any:
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     with _libraries_from_loader_cache(), _our_fontconfig():  # its import checks that fontconfig has fonts
         import weasyprint
+        import weasyprint.pdf.fonts
         import weasyprint.text.fonts
         import weasyprint.urls
 
+    weasyprint.pdf.fonts.ffi = _ArraysByItems(weasyprint.pdf.fonts.ffi)
     return weasyprint
+
+
+class _ArraysByItems:
+    """WeasyPrint's font subsetter asks cffi for arrays spelled with their length (hb_codepoint_t[740]), and
+    cffi parses every new spelling of a type with pycparser: 2 ms each, two or three per font of every
+    issue. The same array, made from the spelling without the length and the same items, is parsed once."""
+
+    def __init__(self, ffi: Any) -> None:
+        self._ffi = ffi
+
+    def new(self, cdecl: str, init: Any = None) -> Any:
+        if (match := re.fullmatch(r"(\w+)\[(\d+)\]", cdecl)) and init is not None and len(init) == int(match[2]):
+            return self._ffi.new(f"{match[1]}[]", init)
+        return self._ffi.new(cdecl, init)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ffi, name)
 
 
 @contextlib.contextmanager

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pdfplumber
 import pytest
@@ -495,3 +496,12 @@ def test_the_pdf_worker_gives_the_same_bytes_and_leaves_this_process_its_fonts(i
     finally:
         worker.close()
     assert render(loaded) == issue_2018_10.data  # the worker's end took nothing of this process's with it
+
+
+def test_the_subsetters_arrays_made_from_their_items_give_the_same_pdf(issue_2018_10: Rendered) -> None:
+    import weasyprint.pdf.fonts
+
+    shim = weasyprint.pdf.fonts.ffi
+    assert shim.new("hb_codepoint_t[3]", [7, 8, 9])[2] == 9
+    with mock.patch.object(weasyprint.pdf.fonts, "ffi", shim._ffi):  # WeasyPrint's own way: a type per length
+        assert render(load(issue_file("2018-10"))) == issue_2018_10.data
