@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import hashlib
 import json
 import os
@@ -150,6 +151,16 @@ class State:
         write_atomic(self.path, (json.dumps(self.entries, indent=1, sort_keys=True) + "\n").encode())
 
 
+def _start_worker(formats: tuple[str, ...]) -> None:
+    """A build process's start: the renderers imported once, then everything they made frozen out of the
+    garbage collector's sight (it would walk those objects again and again, issue after issue, for nothing)."""
+    if "pdf" in formats:
+        pdf.font_configuration()
+    if "docx" in formats:
+        import bulletin.word  # noqa: F401
+    gc.freeze()
+
+
 def build_all(paths: list[Path], out: Path, formats: tuple[str, ...],
               report: Callable[[int, int, Result], None], *, jobs: int | None = None,
               worker: pdf.Worker | None = None) -> list[Result]:
@@ -161,7 +172,7 @@ def build_all(paths: list[Path], out: Path, formats: tuple[str, ...],
     done = 0
     workers = min(jobs or os.cpu_count() or 1, len(stale))
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(formats,)) as pool:
             futures = [pool.submit(build_one, path, out, formats) for path in stale]
             for future in futures:
                 done += 1

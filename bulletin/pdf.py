@@ -278,6 +278,7 @@ def _serve(connection: Any, parents_end: Any) -> None:
     parents_end.close()
     with contextlib.suppress(Exception):  # a failure here shows again, with its message, on the first render
         font_configuration()
+    gc.freeze()  # what the imports made stays: the collector need not walk it while the pages are laid out
     while (request := _receive(connection)) is not None:
         html, assets = request
         answer: tuple[str, bytes | str, str]
