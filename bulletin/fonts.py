@@ -109,6 +109,7 @@ class Chain:
         self.role = role
         self.faces = tuple(find_face(family) for family in dict.fromkeys(families))
         self.installed = tuple(face for face in self.faces if face.path)
+        self._advances: dict[str, float] = {}  # asked for every character of every line: kept
 
     def face_for(self, char: str) -> Face | None:
         """The face that draws `char`, or None when no face of the chain has it."""
@@ -120,8 +121,11 @@ class Chain:
 
     def advance(self, char: str) -> float:
         """The advance of `char` in em (1 for what the chain cannot draw: coverage is checked first)."""
+        if (known := self._advances.get(char)) is not None:
+            return known
         face = self.face_for(char)
-        return metrics(face.path).advances[ord(char)] if face and face.path else 1.0
+        advance = self._advances[char] = metrics(face.path).advances[ord(char)] if face and face.path else 1.0
+        return advance
 
     def missing(self, text: str) -> list[tuple[int, str]]:
         """The characters of `text` (with their offsets) that no face of the chain can draw."""
