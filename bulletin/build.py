@@ -10,7 +10,6 @@ import json
 import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,6 +171,8 @@ def build_all(paths: list[Path], out: Path, formats: tuple[str, ...],
     done = 0
     workers = min(jobs or os.cpu_count() or 1, len(stale))
     if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor  # not imported for the editor's one-issue build
+
         with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(formats,)) as pool:
             futures = [pool.submit(build_one, path, out, formats) for path in stale]
             for future in futures:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import html
 import os
 import subprocess
 import tempfile
@@ -13,7 +14,6 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from fontTools.ttLib import TTFont
 
@@ -147,8 +147,8 @@ def renderer_fontconfig() -> Path:
     folder = FONTS_DIR.resolve()
     rules = "".join(f"""
   <match target="scan">
-    <test name="file"><string>{escape(str(folder / face.file))}</string></test>
-    <edit name="family" mode="prepend"><string>{escape(FAMILY_PREFIX + face.family)}</string></edit>
+    <test name="file"><string>{html.escape(str(folder / face.file))}</string></test>
+    <edit name="family" mode="prepend"><string>{html.escape(FAMILY_PREFIX + face.family)}</string></edit>
   </match>""" for face in FREE_FACES.values())
     digest = hashlib.sha256(rules.encode()).hexdigest()[:16]
     for base in (CACHE_DIR.parent / "fontconfig", Path(tempfile.gettempdir()) / f"bulletin-fontconfig-{os.getuid()}"):
@@ -157,8 +157,8 @@ def renderer_fontconfig() -> Path:
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
 <!-- bulletin's free faces for its PDF renderer (bulletin.fonts.renderer_fontconfig writes this file) -->
 <fontconfig>
-  <dir>{escape(str(folder))}</dir>
-  <cachedir>{escape(str(path.parent))}</cachedir>{rules}
+  <dir>{html.escape(str(folder))}</dir>
+  <cachedir>{html.escape(str(path.parent))}</cachedir>{rules}
 </fontconfig>
 """
         with contextlib.suppress(OSError):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote
@@ -10,7 +12,7 @@ from urllib.parse import quote
 import jinja2
 
 from bulletin import layout
-from bulletin.fonts import FAMILY_PREFIX, Chain
+from bulletin.fonts import CACHE_DIR, FAMILY_PREFIX, Chain
 from bulletin.model import Issue, Role
 from bulletin.typeset import Typesetter, set_issue
 
@@ -27,9 +29,19 @@ def environment() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "html.j2"]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        bytecode_cache=_compiled_templates(),
     )
     env.globals["pt"] = lambda value: f"{value:.4f}".rstrip("0").rstrip(".") + "pt"
     return env
+
+
+def _compiled_templates() -> jinja2.BytecodeCache | None:
+    """Jinja's cache of compiled templates (keyed by each template's source, like Python's own
+    __pycache__): a cold build compiles none of them again. None where the cache folder is read-only."""
+    folder = CACHE_DIR.parent / "templates"
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder)) if os.access(folder, os.W_OK) else None
 
 
 def css_family(family: str) -> str:
