@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ISSUES
+from fontTools.pens.recordingPen import RecordingPen
+from fontTools.ttLib import TTCollection, TTFont
 
 from bulletin.cli import main
 from bulletin.fonts import FAMILY_PREFIX, FONTS_DIR, Chain, renderer_fontconfig
@@ -44,3 +46,21 @@ def test_build_warns_when_harfbuzz_subsetter_is_missing(monkeypatch: pytest.Monk
     monkeypatch.setattr("bulletin.pdf.harfbuzz_subset_missing", lambda: True)
     assert main(["build", str(ISSUES / "2018" / "2018-10.yaml"), "--out", str(tmp_path)]) == 0
     assert "warning: HarfBuzz's subsetter (Debian libharfbuzz-subset0) is missing" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("name", "collection"), [("NotoSerifCJKsc-Bold.otf", "NotoSerifCJK-Bold.ttc"),
+                                                   ("NotoSansCJKsc-Regular.otf", "NotoSansCJK-Regular.ttc")])
+def test_the_cut_faces_draw_every_character_as_noto_does(name: str, collection: str) -> None:
+    ours = TTFont(FONTS_DIR / name)
+    (noto,) = [face for face in TTCollection(Path("/usr/share/fonts/opentype/noto") / collection).fonts
+               if face["name"].getDebugName(1) in ("Noto Serif CJK SC", "Noto Sans CJK SC")]
+    ours_cmap, noto_cmap = ours.getBestCmap(), noto.getBestCmap()
+    assert ours_cmap.keys() <= noto_cmap.keys() and len(ours_cmap) > 7000
+    glyphs, originals = ours.getGlyphSet(), noto.getGlyphSet()
+    for code in sorted(ours_cmap)[::7]:  # one character in seven: all would take a minute
+        drawn, original = RecordingPen(), RecordingPen()
+        glyphs[ours_cmap[code]].draw(drawn)
+        originals[noto_cmap[code]].draw(original)
+        assert (drawn.value, glyphs[ours_cmap[code]].width) == (original.value, originals[noto_cmap[code]].width), (
+            chr(code))
+    assert ours.getGlyphID(ours_cmap[ord("的")]) < 4000  # the common characters come first
