@@ -17,6 +17,8 @@ from docx.oxml.ns import qn
 from docx.oxml.styles import styleId_from_name as _untyped_style_id
 from docx.oxml.xmlchemy import BaseOxmlElement as XmlElement
 from docx.shared import Length, Mm, Pt
+from docx.styles import BabelFish
+from docx.styles.style import StyleFactory
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 from lxml import etree
@@ -88,10 +90,11 @@ def _setup_styles(document: Document, issue: Issue) -> None:
     paragraph_defaults = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
     _spacing(paragraph_defaults, before=0, line=L.LINE_PITCH_TWIPS)
     # Normal carries the body size too: LibreOffice sizes the docGrid's character pitch from it.
-    _paragraph_style(document, issue, "normal", L.Element("fangsong", L.BODY_SIZE_PT, "justify", "Normal"))
+    known = {style.name: style for style in styles}
+    _paragraph_style(document, known, issue, "normal", L.Element("fangsong", L.BODY_SIZE_PT, "justify", "Normal"))
     for name, element in L.ELEMENTS.items():
-        _paragraph_style(document, issue, name, element)
-    strong = _style(document, STRONG, WD_STYLE_TYPE.CHARACTER)
+        _paragraph_style(document, known, issue, name, element)
+    strong = _style(document, known, STRONG, WD_STYLE_TYPE.CHARACTER)
     run = _reset(strong.element, "w:rPr")
     _fonts(run, office_font(issue, "fangsong"))
     _child(run, "w:b")
@@ -103,12 +106,13 @@ def _style_id(name: str) -> str:
     return cast(str, _untyped_style_id(name))  # type: ignore[no-untyped-call]
 
 
-def _paragraph_style(document: Document, issue: Issue, name: str, element: L.Element) -> None:
-    style = _style(document, element.style, WD_STYLE_TYPE.PARAGRAPH)
+def _paragraph_style(document: Document, known: dict[str, Any], issue: Issue, name: str,
+                     element: L.Element) -> None:
+    style = _style(document, known, element.style, WD_STYLE_TYPE.PARAGRAPH)
     if style.style_id != _style_id(element.style):  # what _paragraph refers to it by
         raise RuntimeError(f"style {element.style!r} has the id {style.style_id!r} in the template")
     if element.style not in ("Normal",):
-        style.base_style = document.styles["Normal"]
+        style.base_style = known["Normal"]
     size = masthead_size(issue.name) if name == "name" else element.size
     run = _reset(style.element, "w:rPr")
     _fonts(run, office_font(issue, element.role))
@@ -137,14 +141,14 @@ def _paragraph_style(document: Document, issue: Issue, name: str, element: L.Ele
         _child(paragraph, "w:outlineLvl").set(qn("w:val"), str(OUTLINE[name]))
 
 
-def _style(document: Document, name: str, kind: WD_STYLE_TYPE) -> Any:
-    """A style by its name: Word's built-in one where the template has it, else a new one."""
-    try:
-        return document.styles[name]
-    except KeyError:
-        style = document.styles.add_style(name, kind)
-        style.quick_style = True
-        return style
+def _style(document: Document, known: dict[str, Any], name: str, kind: WD_STYLE_TYPE) -> Any:
+    """A style by its name: Word's built-in one where the template has it, else a new one. `known` holds
+    the document's styles by name (python-docx finds one by scanning all 160 of the template's)."""
+    if name not in known:
+        element = document.styles.element.add_style_of_type(BabelFish.ui2internal(name), kind, False)
+        known[name] = StyleFactory(element)
+        known[name].quick_style = True
+    return known[name]
 
 
 def _reset(parent: XmlElement, tag: str) -> XmlElement:
