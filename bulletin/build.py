@@ -54,13 +54,14 @@ def render(loaded: Loaded, typesetter: Typesetter, formats: Iterable[str], worke
     process writes the DOCX."""
     outputs = {}
     if "pdf" in formats:
-        from bulletin.html import render_html
+        from bulletin.html import render_css, render_html
 
-        html = render_html(loaded.issue, typesetter)
+        css = render_css(typesetter)
+        html = render_html(loaded.issue, typesetter, css="")
         if worker:
-            worker.submit(html, loaded.path.parent)
+            worker.submit(html, loaded.path.parent, css)
         else:
-            outputs["pdf"] = pdf.render_pdf(html, loaded.path.parent)
+            outputs["pdf"] = pdf.render_pdf(html, loaded.path.parent, css)
     if "docx" in formats:
         from bulletin.word import render_docx
 

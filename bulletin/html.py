@@ -61,12 +61,18 @@ def font_rules(chains: Mapping[Role, Chain], used: set[str]) -> tuple[list[dict[
     return faces, roles
 
 
-def render_html(issue: Issue, typesetter: Typesetter | None = None) -> str:
-    """The issue as one HTML document with its stylesheet inlined."""
+def render_html(issue: Issue, typesetter: Typesetter | None = None, *, css: str | None = None) -> str:
+    """The issue as one HTML document with its stylesheet inlined; with `css` given ("" for none), that
+    instead (the PDF renderer takes the stylesheet apart, parsed once per process)."""
     typesetter = typesetter or Typesetter(issue)
-    env = environment()
+    css = render_css(typesetter) if css is None else css
+    return environment().get_template("issue.html.j2").render(css=css, **set_issue(issue, typesetter))
+
+
+def render_css(typesetter: Typesetter) -> str:
+    """The issue's stylesheet: the layout's numbers, and the fonts of the issue's chains."""
     faces, roles = font_rules(typesetter.chains, typesetter.used_faces())
-    css = env.get_template("issue.css.j2").render(
+    return environment().get_template("issue.css.j2").render(
         L=layout,
         faces=faces,
         roles=roles,
@@ -75,4 +81,3 @@ def render_html(issue: Issue, typesetter: Typesetter | None = None) -> str:
         # The dash sits mid-em: the top of the box is half an em above it.
         page_number_gap=f"{layout.PAGE_NUMBER_GAP_MM * layout.PT_PER_MM - layout.PAGE_NUMBER_SIZE_PT / 2:.4f}pt",
     )
-    return env.get_template("issue.html.j2").render(css=css, **set_issue(issue, typesetter))

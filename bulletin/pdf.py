@@ -190,9 +190,9 @@ def release() -> None:
         gc.collect()
 
 
-def _fetcher(assets: Path) -> Any:
-    """A URL fetcher that serves our fonts (font:NAME) and files under the issue's folder (asset:PATH),
-    and refuses everything else: no network, no file outside the project."""
+def _fetcher(assets: Path | None) -> Any:
+    """A URL fetcher that serves our fonts (font:NAME) and files under the issue's folder (asset:PATH; none
+    for a stylesheet), and refuses everything else: no network, no file outside the project."""
     urls = _weasyprint().urls
 
     class Fetcher(urls.URLFetcher):  # type: ignore[misc,name-defined]
@@ -205,7 +205,7 @@ def _fetcher(assets: Path) -> Any:
                 if face.path is None:
                     raise ResourceError(f"font not installed: {face.family}")
                 return urls.URLFetcherResponse(face.path.as_uri(), face.path.read_bytes())
-            if url.startswith("asset:"):
+            if url.startswith("asset:") and assets is not None:
                 path = (assets / url.removeprefix("asset:")).resolve()
                 if not path.is_relative_to(assets.resolve()) or not path.is_file():
                     raise ResourceError(f"not a file in the issue's folder: {url.removeprefix('asset:')}")
@@ -215,13 +215,31 @@ def _fetcher(assets: Path) -> Any:
     return Fetcher(fail_on_errors=True)
 
 
-def render_document(html: str, assets: Path) -> Any:
-    """An issue's HTML laid out by WeasyPrint: a Document whose pages can be counted, merged and written."""
+def render_document(html: str, assets: Path, css: str = "") -> Any:
+    """An issue's HTML laid out by WeasyPrint, with `css` besides its own styles: a Document whose pages
+    can be counted, merged and written."""
     weasyprint = _weasyprint()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         document = weasyprint.HTML(string=html, url_fetcher=_fetcher(assets), base_url=assets.resolve().as_uri() + "/")
-        return document.render(font_config=font_configuration())
+        return document.render(font_config=font_configuration(), stylesheets=[_stylesheet(css)] if css else [])
+
+
+def _stylesheet(css: str) -> Any:
+    """A stylesheet parsed once per process: every issue of a publication has the same, give or take the
+    faces it uses (a tenth of the layout's time, saved on each issue after the first)."""
+    key = (os.getpid(), css)  # parsed with this process's FontConfiguration
+    if key not in _stylesheets:
+        if len(_stylesheets) >= 8:
+            _stylesheets.clear()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _stylesheets[key] = _weasyprint().CSS(string=css, url_fetcher=_fetcher(None),
+                                                  font_config=font_configuration())
+    return _stylesheets[key]
+
+
+_stylesheets: dict[tuple[int, str], Any] = {}
 
 
 def _identifier(*parts: bytes) -> bytes:
@@ -229,9 +247,9 @@ def _identifier(*parts: bytes) -> bytes:
     return hashlib.sha256(b"\0".join(parts)).hexdigest()[:32].encode()
 
 
-def render_pdf(html: str, assets: Path) -> bytes:
-    """An issue's HTML as PDF bytes; the same HTML gives the same bytes."""
-    pdf: bytes = render_document(html, assets).write_pdf(pdf_identifier=_identifier(html.encode()))
+def render_pdf(html: str, assets: Path, css: str = "") -> bytes:
+    """An issue's HTML (and stylesheet) as PDF bytes; the same gives the same bytes."""
+    pdf: bytes = render_document(html, assets, css).write_pdf(pdf_identifier=_identifier(html.encode(), css.encode()))
     return pdf
 
 
@@ -268,10 +286,10 @@ class Worker:
         child.close()
         self._used = False
 
-    def submit(self, html: str, assets: Path) -> None:
+    def submit(self, html: str, assets: Path, css: str = "") -> None:
         """Start rendering an issue's HTML; `result` waits for the PDF."""
         self._used = True
-        self._connection.send((html, assets))
+        self._connection.send((html, assets, css))
 
     def result(self) -> bytes:
         try:
@@ -303,10 +321,10 @@ def _serve(connection: Any, parents_end: Any) -> None:
         font_configuration()
     gc.freeze()  # what the imports made stays: the collector need not walk it while the pages are laid out
     while (request := _receive(connection)) is not None:
-        html, assets = request
+        html, assets, css = request
         answer: tuple[str, bytes | str, str]
         try:
-            answer = ("ok", render_pdf(html, assets), "")
+            answer = ("ok", render_pdf(html, assets, css), "")
         except Exception as error:  # sent back whole: the build reports it on the issue, as it would its own
             answer = ("error", str(error) or type(error).__name__, traceback.format_exc())
         try:

@@ -7,6 +7,7 @@ the page (page.height - char["matrix"][5]), since faces of different ascents sha
 from __future__ import annotations
 
 import difflib
+import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -20,7 +21,8 @@ import pdfplumber
 import pytest
 from pdfminer.pdfdocument import PDFNoOutlines
 
-from bulletin.html import render_html
+from bulletin import build
+from bulletin.html import render_css, render_html
 from bulletin.loader import Loaded, load
 from bulletin.pdf import Worker, render_pdf
 from bulletin.typeset import Typesetter
@@ -151,7 +153,8 @@ def show(lines: Iterator[Any] | list[Any], limit: int = 25) -> str:
 
 
 def render(loaded: Loaded) -> bytes:
-    return render_pdf(render_html(loaded.issue, Typesetter(loaded.issue)), loaded.path.parent)
+    """The PDF as `bulletin build` makes it (the stylesheet parsed apart from the HTML)."""
+    return build.render(loaded, Typesetter(loaded.issue), ("pdf",))["pdf"]
 
 
 def issue_file(stem: str) -> Path:
@@ -488,14 +491,27 @@ def test_reproducible(issue_2018_10: Rendered) -> None:
 
 def test_the_pdf_worker_gives_the_same_bytes_and_leaves_this_process_its_fonts(issue_2018_10: Rendered) -> None:
     loaded = load(issue_file("2018-10"))
-    html = render_html(loaded.issue, Typesetter(loaded.issue))
+    typesetter = Typesetter(loaded.issue)
+    css, html = render_css(typesetter), render_html(loaded.issue, typesetter, css="")
     worker = Worker()  # forked from a process that has rendered: it inherits that process's fonts
     try:
-        worker.submit(html, loaded.path.parent)
+        worker.submit(html, loaded.path.parent, css)
         assert worker.result() == issue_2018_10.data
     finally:
         worker.close()
     assert render(loaded) == issue_2018_10.data  # the worker's end took nothing of this process's with it
+
+
+def test_the_stylesheet_inlined_or_apart_sets_every_glyph_in_the_same_place(issue_2018_10: Rendered) -> None:
+    loaded = load(issue_file("2018-10"))
+    inline = render_pdf(render_html(loaded.issue, Typesetter(loaded.issue)), loaded.path.parent)
+
+    def glyphs(data: bytes) -> list[tuple[int, str, float, float, str]]:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return [(number, char["text"], round(char["x0"], 2), round(char["top"], 2), char["fontname"])
+                    for number, page in enumerate(pdf.pages) for char in page.chars]
+
+    assert glyphs(inline) == glyphs(issue_2018_10.data)
 
 
 def test_the_subsetters_arrays_made_from_their_items_give_the_same_pdf(issue_2018_10: Rendered) -> None:
