@@ -109,15 +109,16 @@ class Chain:
         self.role = role
         self.faces = tuple(find_face(family) for family in dict.fromkeys(families))
         self.installed = tuple(face for face in self.faces if face.path)
-        self._advances: dict[str, float] = {}  # asked for every character of every line: kept
+        self._faces: dict[str, Face | None] = {}  # asked for every character of every line: kept
+        self._advances: dict[str, float] = {}
 
     def face_for(self, char: str) -> Face | None:
         """The face that draws `char`, or None when no face of the chain has it."""
-        for face in self.installed:
-            assert face.path
-            if metrics(face.path).covers(char):
-                return face
-        return None
+        if char in self._faces:
+            return self._faces[char]
+        found = next((face for face in self.installed if face.path and metrics(face.path).covers(char)), None)
+        self._faces[char] = found
+        return found
 
     def advance(self, char: str) -> float:
         """The advance of `char` in em (1 for what the chain cannot draw: coverage is checked first)."""

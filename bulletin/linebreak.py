@@ -69,7 +69,7 @@ def break_lines(
             continue
         width = widths[0] if start == 0 else widths[1]
         for end, cost in _candidates(paragraph, start, width, spacing, squeeze):
-            following = _skip_spaces(text, end)
+            following = paragraph.next_start[end]
             total = best[start][0] + cost
             if following not in best or total < best[following][0]:
                 best[following] = (total, start)
@@ -97,6 +97,15 @@ class _Paragraph:
         self.prefix = list(accumulate(advances, initial=0.0))  # ink of [a, b) = prefix[b] - prefix[a]
         self.narrow = list(accumulate((not is_wide(c) for c in text), initial=0))  # half-width chars before i
         self.allowed = [False, *(may_break(text, i) for i in range(1, len(text))), True]  # a line may end at i
+        n = len(text)
+        self.next_start = list(range(n + 1))  # where the line after one ending at i starts: past the spaces
+        for i in range(n - 1, -1, -1):
+            if text[i].isspace():
+                self.next_start[i] = self.next_start[i + 1]
+        self.trimmed = list(range(n + 1))  # where a line ending at i ends, without the spaces that hang at it
+        for i in range(1, n + 1):
+            if text[i - 1].isspace():
+                self.trimmed[i] = self.trimmed[i - 1]
         # The natural length of [0, i) plus one gap, rising with i when no advance is below -spacing: then
         # the shortest line worth trying from a start is found by bisection, not by walking up to it.
         self.natural = [ink + i * spacing for i, ink in enumerate(self.prefix)]
@@ -128,7 +137,7 @@ def _candidates(paragraph: _Paragraph, start: int, width: float, spacing: float,
             break
         if end < n and (not allowed[end] or ink + (end - start - 1) * spacing < shortest):
             continue
-        shown = _visible_end(text, start, end)
+        shown = max(paragraph.trimmed[end], start + 1)  # the line without the spaces that hang at its end
         natural = prefix[shown] - prefix[start] + (shown - start - 1) * spacing
         if end == n and natural <= width + EPSILON:
             found.append((end, 0.0))  # the last line, set at its natural spacing

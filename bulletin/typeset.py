@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bulletin import layout as L
-from bulletin.fonts import Chain, Face
+from bulletin.fonts import Chain
 from bulletin.linebreak import break_lines
 from bulletin.markup import Span
 from bulletin.model import Article, Issue, Photo, Prose, Role, Table
@@ -86,7 +86,6 @@ class Typesetter:
 
     issue: Issue
     chains: dict[Role, Chain] = field(init=False)
-    _faces: dict[str, Face | None] = field(init=False, default_factory=dict)  # the body face of each character
 
     def __post_init__(self) -> None:
         self.chains = self.issue.font_chains()
@@ -145,10 +144,8 @@ class Typesetter:
         """Whether characters [start, end) are all set in the face that gives every line its height and
         baseline (the body role's first face): only text in another face needs a box of its own, one that
         cannot move the baseline off the grid (its ascent may differ)."""
-        strut = self.chains[L.BODY_ROLE].installed[0]  # type: ignore[index]
-        return not any(bolds[start:end]) and all(
-            self._faces.setdefault(char, self.chains[L.BODY_ROLE].face_for(char)) == strut  # type: ignore[index]
-            for char in text[start:end])
+        chain = self.chains[L.BODY_ROLE]  # type: ignore[index]
+        return not any(bolds[start:end]) and all(chain.face_for(char) == chain.installed[0] for char in text[start:end])
 
     def used_faces(self) -> set[str]:
         """The families that set at least one character of the issue: only they need loading."""
