@@ -15,8 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-
 from bulletin.layout import FREE_FACES, OFFICE_FACES, ROLE_NAMES, ROLES
 from bulletin.output import write_atomic
 
@@ -69,6 +67,8 @@ def metrics(path: Path) -> Metrics:
         return Metrics(dict(zip(codes, widths, strict=True)))
     except (OSError, ValueError):
         pass
+    from fontTools.ttLib import TTFont  # only here: most builds read the cache, and fontTools takes a while
+
     with TTFont(path, lazy=True, fontNumber=0) as font:
         units = font["head"].unitsPerEm
         hmtx = font["hmtx"].metrics

@@ -8,6 +8,7 @@ import ctypes.util
 import functools
 import gc
 import hashlib
+import importlib
 import logging
 import multiprocessing
 import multiprocessing.util
@@ -15,7 +16,9 @@ import os
 import re
 import struct
 import subprocess
+import sys
 import traceback
+import types
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,7 +39,7 @@ def harfbuzz_subset_missing() -> bool:
 def _weasyprint() -> Any:
     """Import WeasyPrint only when a PDF is wanted (the import costs about a quarter of a second)."""
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    with _libraries_from_loader_cache(), _our_fontconfig():  # its import checks that fontconfig has fonts
+    with _libraries_from_loader_cache(), _our_fontconfig(), _font_tools_on_first_use():
         import pydyf  # type: ignore[import-untyped]
         import weasyprint
         import weasyprint.pdf.fonts
@@ -84,6 +87,37 @@ class _ArraysByItems:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._ffi, name)
+
+
+@contextlib.contextmanager
+def _font_tools_on_first_use() -> Iterator[None]:
+    """WeasyPrint imports fontTools' subsetter and variable-font instancer at start-up, for fonts that
+    HarfBuzz cannot subset and for variable fonts, neither of which it meets here: a fifth of its import.
+    While it is imported, each stands in sys.modules as a small module that imports the real one when
+    first used; after, sys.modules is as it was, and anyone else importing them gets the real ones."""
+    subset = types.ModuleType("fontTools.subset", "imported on first use")
+    subset.__getattr__ = functools.partial(_real_attribute, "fontTools.subset")  # type: ignore[method-assign]
+    instancer = types.ModuleType("fontTools.varLib.instancer", "imported on first use")
+    instancer.instantiateVariableFont = functools.partial(  # type: ignore[attr-defined]
+        _call_real, "fontTools.varLib.instancer", "instantiateVariableFont")
+    stand_ins = {module.__name__: module for module in (subset, instancer) if module.__name__ not in sys.modules}
+    sys.modules.update(stand_ins)
+    try:
+        yield
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+
+
+def _real_attribute(module: str, name: str) -> Any:
+    if name.startswith("__"):  # what the import system asks of any module: the stand-in has none of it
+        raise AttributeError(name)
+    return getattr(importlib.import_module(module), name)
+
+
+def _call_real(module: str, name: str, *args: Any, **kwargs: Any) -> Any:
+    return getattr(importlib.import_module(module), name)(*args, **kwargs)
 
 
 @contextlib.contextmanager

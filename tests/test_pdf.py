@@ -521,3 +521,14 @@ def test_the_subsetters_arrays_made_from_their_items_give_the_same_pdf(issue_201
     assert shim.new("hb_codepoint_t[3]", [7, 8, 9])[2] == 9
     with mock.patch.object(weasyprint.pdf.fonts, "ffi", shim._ffi):  # WeasyPrint's own way: a type per length
         assert render(load(issue_file("2018-10"))) == issue_2018_10.data
+
+
+def test_without_harfbuzz_subset_weasyprint_still_reaches_font_tools(monkeypatch: pytest.MonkeyPatch) -> None:
+    import weasyprint.pdf.fonts
+
+    # fontTools' subsetter stood in sys.modules only while WeasyPrint was imported: it is whole now.
+    assert weasyprint.pdf.fonts.subset.Options is __import__("fontTools.subset").subset.Options
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)  # WeasyPrint falls back to fontTools
+    loaded = load(ROOT / "tests" / "data" / "features" / "issues" / "features.yaml")
+    with pdfplumber.open(io.BytesIO(render(loaded))) as pdf:
+        assert "编者按" in pdf.pages[0].extract_text() + pdf.pages[1].extract_text()
