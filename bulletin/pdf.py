@@ -210,6 +210,7 @@ def _font_configuration_class() -> type:
             ours = (("external", f"font:{quote(family)}"),)
             if family in FREE_FACES and tuple(rule_descriptors.get("src", ())) == ours:
                 return None
+            self.copied = True
             return super().add_font_face(rule_descriptors, url_fetcher)
 
     return FontConfiguration
@@ -219,8 +220,11 @@ _configurations: dict[int, Any] = {}  # by process
 
 
 def release() -> None:
-    """Drop this process's FontConfiguration, which removes its scratch folder."""
-    if _configurations.pop(os.getpid(), None) is not None:
+    """Drop this process's FontConfiguration, which removes its scratch folder (if it made one: only an
+    office's own fonts are copied there, and only then is it worth a collection to be sure it goes)."""
+    configuration = _configurations.pop(os.getpid(), None)
+    if getattr(configuration, "copied", False):
+        del configuration
         gc.collect()
 
 

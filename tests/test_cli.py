@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -22,9 +24,9 @@ articles:
 """
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "bulletin.cli", *args], cwd=cwd, capture_output=True,
-                          text=True, check=False, timeout=300)
+                          text=True, check=False, timeout=300, env={**os.environ, **(env or {})})
 
 
 def outputs(project: Path) -> list[str]:
@@ -108,9 +110,15 @@ def test_office_fonts_named_in_the_publication_come_first(project: Path) -> None
     result = run("check", "issues/2019/2019-01.yaml", cwd=project)
     assert "(tried: 仿宋_GB2312 (not installed), FandolFang, Noto Serif CJK SC)" in result.stderr
     issue.write_text(SMALL.replace("正文一段，", "# 1 Latin heading\n\n      "), encoding="utf-8")
-    assert run("build", "issues/2019/2019-01.yaml", "--format", "pdf", cwd=project).returncode == 0
+    (project / "tmp").mkdir()
+    scratch = {"TMPDIR": str(project / "tmp")}  # where WeasyPrint copies an @font-face font
+    assert run("build", "issues/2019/2019-01.yaml", "--format", "pdf", cwd=project, env=scratch).returncode == 0
     fonts = subprocess.run(["pdffonts", "build/2019-01.pdf"], cwd=project, capture_output=True, text=True).stdout
     assert "DejaVu" in fonts  # the installed "office" face sets the heading's Latin letters
+    deadline = time.monotonic() + 10  # the PDF worker removes its copy of the office face as it ends
+    while list((project / "tmp").iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list((project / "tmp").iterdir()) == []
 
 
 def test_unexpected_errors_are_one_line_unless_verbose(project: Path) -> None:
