@@ -125,6 +125,10 @@ def _pdf_worker(args: argparse.Namespace) -> Worker | None:
         return None
     if args.jobs == 1 or (os.cpu_count() or 1) < 2:
         return None
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():  # Windows: the PDF is made in this process
+        return None
     from bulletin.pdf import Worker
 
     return Worker()
