@@ -136,8 +136,8 @@ def _pdf_worker(args: argparse.Namespace) -> Worker | None:
 
 def _build_with(args: argparse.Namespace, worker: Worker | None) -> int:
     from bulletin.build import Result, build_all
+    from bulletin.engine import harfbuzz_subset_missing
     from bulletin.loader import display_path
-    from bulletin.pdf import harfbuzz_subset_missing
 
     if "pdf" in args.format and harfbuzz_subset_missing():
         print("warning: HarfBuzz's subsetter (Debian libharfbuzz-subset0) is missing: "

@@ -43,7 +43,7 @@ def test_fangsong_falls_back_for_what_fandol_lacks() -> None:
 
 def test_build_warns_when_harfbuzz_subsetter_is_missing(monkeypatch: pytest.MonkeyPatch,
                                                          capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("bulletin.pdf.harfbuzz_subset_missing", lambda: True)
+    monkeypatch.setattr("bulletin.engine.harfbuzz_subset_missing", lambda: True)
     assert main(["build", str(ISSUES / "2018" / "2018-10.yaml"), "--out", str(tmp_path)]) == 0
     assert "warning: HarfBuzz's subsetter (Debian libharfbuzz-subset0) is missing" in capsys.readouterr().err
 
