@@ -12,7 +12,7 @@ from urllib.parse import quote
 import jinja2
 
 from bulletin import layout
-from bulletin.fonts import CACHE_DIR, FAMILY_PREFIX, Chain
+from bulletin.fonts import CACHE_HOME, FAMILY_PREFIX, Chain
 from bulletin.model import Issue, Role
 from bulletin.typeset import Typesetter, set_issue
 
@@ -38,7 +38,7 @@ def environment() -> jinja2.Environment:
 def _compiled_templates() -> jinja2.BytecodeCache | None:
     """Jinja's cache of compiled templates (keyed by each template's source, like Python's own
     __pycache__): a cold build compiles none of them again. None where the cache folder is read-only."""
-    folder = CACHE_DIR.parent / "templates"
+    folder = CACHE_HOME / "templates"
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
     return jinja2.FileSystemBytecodeCache(str(folder)) if os.access(folder, os.W_OK) else None
