@@ -80,7 +80,7 @@ def break_lines(
     lines = []
     for start, following in zip(starts, starts[1:], strict=False):
         width = widths[0] if start == 0 else widths[1]
-        shown = _visible_end(text, start, following)
+        shown = paragraph.shown(start, following)
         if following >= n and _natural(advances, start, shown, spacing) <= width + EPSILON:
             lines.append(Line(start, shown, spacing, justified=False))
         else:
@@ -93,7 +93,7 @@ class _Paragraph:
     """What the search for breaks asks of a paragraph again and again, worked out once."""
 
     def __init__(self, text: str, advances: Sequence[float], spacing: float) -> None:
-        self.text, self.advances = text, advances
+        self.text, self.advances, self.spacing = text, advances, spacing
         self.prefix = list(accumulate(advances, initial=0.0))  # ink of [a, b) = prefix[b] - prefix[a]
         self.narrow = list(accumulate((not is_wide(c) for c in text), initial=0))  # half-width chars before i
         self.allowed = [False, *(may_break(text, i) for i in range(1, len(text))), True]  # a line may end at i
@@ -111,12 +111,16 @@ class _Paragraph:
         self.natural = [ink + i * spacing for i, ink in enumerate(self.prefix)]
         self.rising = all(advance + spacing >= 0 for advance in advances)
 
-    def first_end(self, start: int, short_of: float, spacing: float) -> int:
+    def first_end(self, start: int, short_of: float) -> int:
         """An end at or before the first from `start` whose line is not shorter than `short_of`."""
         if not self.rising:
             return start + 1
-        target = self.natural[start] + spacing + short_of
+        target = self.natural[start] + self.spacing + short_of
         return max(start + 1, bisect_left(self.natural, target, start + 1) - 1)  # one early: rounding
+
+    def shown(self, start: int, end: int) -> int:
+        """The end of the line [start, end) without the spaces that hang at it (never before its first)."""
+        return max(self.trimmed[end], start + 1)
 
 
 def _candidates(paragraph: _Paragraph, start: int, width: float, spacing: float,
@@ -131,13 +135,13 @@ def _candidates(paragraph: _Paragraph, start: int, width: float, spacing: float,
     n, size = len(text), advances[start] or 1.0
     shortest = width - MAX_PUSH_OUT * size
     found: list[tuple[int, float]] = []
-    for end in range(min(paragraph.first_end(start, shortest, spacing), n), n + 1):
+    for end in range(min(paragraph.first_end(start, shortest), n), n + 1):
         ink = prefix[end] - prefix[start]
         if ink + (end - start - 1) * (spacing - squeeze) > width + EPSILON:
             break
         if end < n and (not allowed[end] or ink + (end - start - 1) * spacing < shortest):
             continue
-        shown = max(paragraph.trimmed[end], start + 1)  # the line without the spaces that hang at its end
+        shown = paragraph.shown(start, end)
         natural = prefix[shown] - prefix[start] + (shown - start - 1) * spacing
         if end == n and natural <= width + EPSILON:
             found.append((end, 0.0))  # the last line, set at its natural spacing
@@ -147,15 +151,9 @@ def _candidates(paragraph: _Paragraph, start: int, width: float, spacing: float,
         found.append((end, off_grid + deviation**2 * (2 if deviation > 0 else 1)))
     if not found:  # nothing allowed fits: the greedy break (an unbreakable word longer than the line)
         end = _fit(advances, start, width, spacing)
-        end = end if end >= n else _choose_break(text, advances, start, end, width, spacing - squeeze)
+        end = end if end >= n else _choose_break(paragraph, start, end, width, spacing - squeeze)
         found.append((end, 1e6))
     return found
-
-
-def _skip_spaces(text: str, index: int) -> int:
-    while index < len(text) and text[index].isspace():
-        index += 1
-    return index
 
 
 def _natural(advances: Sequence[float], start: int, end: int, spacing: float) -> float:
@@ -171,24 +169,17 @@ def _fit(advances: Sequence[float], start: int, width: float, spacing: float) ->
     return end
 
 
-def _choose_break(text: str, advances: Sequence[float], start: int, end: int, width: float,
-                  tightest: float) -> int:
+def _choose_break(paragraph: _Paragraph, start: int, end: int, width: float, tightest: float) -> int:
     """Where to end a line that would naturally end at `end`: there if allowed, else one character
     pushed in if it fits squeezed, else pushed out to the nearest allowed break."""
-    if may_break(text, end):
+    allowed, n = paragraph.allowed, len(paragraph.text)
+    if allowed[end]:
         return end
     pushed = end + 1
-    if (pushed <= len(text) and (pushed == len(text) or (may_break(text, pushed)))
-            and _natural(advances, start, _visible_end(text, start, pushed), tightest) <= width + EPSILON):
+    if (pushed <= n and allowed[pushed]
+            and _natural(paragraph.advances, start, paragraph.shown(start, pushed), tightest) <= width + EPSILON):
         return pushed
     for candidate in range(end - 1, start, -1):
-        if may_break(text, candidate):
+        if allowed[candidate]:
             return candidate
     return end  # one unbreakable word longer than the line
-
-
-def _visible_end(text: str, start: int, end: int) -> int:
-    """The end of a line without the spaces that hang at it."""
-    while end > start + 1 and text[end - 1].isspace():
-        end -= 1
-    return end

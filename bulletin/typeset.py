@@ -20,8 +20,7 @@ class SetLine:
 
     spans: tuple[Span, ...]
     spacing: float
-    justified: bool
-    isolated: bool = True  # its text is in another face or size than the line's strut (the body face)
+    isolated: bool  # its text is in another face or size than the line's strut (the body face)
 
 
 @dataclass(frozen=True)
@@ -114,7 +113,7 @@ class Typesetter:
                 else:
                     high = middle
             lines = self._lines(spans, element, (high, high), 0.0)
-        return Block(style, tuple(SetLine(line.spans, 0.0, False, line.isolated) for line in lines))
+        return Block(style, tuple(SetLine(line.spans, 0.0, line.isolated) for line in lines))
 
     def spread(self, texts: list[str], style: str) -> list[tuple[str, float]]:
         """Texts set to the width of the longest, by letter-spacing (the stacked 编印单位)."""
@@ -136,7 +135,7 @@ class Typesetter:
         strut = element.role == L.BODY_ROLE and element.size == L.BODY_SIZE_PT
         return tuple(
             SetLine(_spans(text[line.start : line.end], styles[line.start : line.end]), line.spacing,
-                    line.justified, not (strut and self._in_strut_face(text, styles, line.start, line.end)))
+                    not (strut and self._in_strut_face(text, styles, line.start, line.end)))
             for line in break_lines(text, advances, widths, spacing, squeeze)
         )
 

@@ -67,6 +67,6 @@ def test_latin_words_and_numbers_are_kept_whole() -> None:
 def test_bisecting_for_the_shortest_line_finds_the_breaks_walking_finds(text: str) -> None:
     advances = [SIZE if is_wide(char) else SIZE / 2 for char in text]
     bisected = break_lines(text, advances, (WIDTH - 2 * SIZE, WIDTH), SPACING, SQUEEZE)
-    with mock.patch.object(linebreak._Paragraph, "first_end", lambda self, start, short_of, spacing: start + 1):
+    with mock.patch.object(linebreak._Paragraph, "first_end", lambda self, start, short_of: start + 1):
         walked = break_lines(text, advances, (WIDTH - 2 * SIZE, WIDTH), SPACING, SQUEEZE)
     assert bisected == walked
