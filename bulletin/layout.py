@@ -94,7 +94,7 @@ class FreeFace:
 FREE_FACES: dict[str, FreeFace] = {
     face.family: face
     for face in (
-        FreeFace("FandolFang", "FandolFang-Regular.otf"),
+        FreeFace("FandolFang", "FandolFang-Regular.ttf"),
         FreeFace("FandolKai", "FandolKai-Regular.otf"),
         FreeFace("FandolHei", "FandolHei-Regular.otf"),
         FreeFace("FandolSong", "FandolSong-Regular.otf"),

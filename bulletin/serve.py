@@ -124,7 +124,8 @@ def handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             if path is None or not path.is_file() or (kind == "asset" and not path.is_relative_to(folder)):
                 self._send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
                 return
-            self._send(path.read_bytes(), "font/otf" if kind == "font" else "application/octet-stream")
+            self._send(path.read_bytes(),
+                       f"font/{path.suffix[1:].lower()}" if kind == "font" else "application/octet-stream")
 
         def _send(self, body: bytes, kind: str, status: HTTPStatus = HTTPStatus.OK, attachment: str = "") -> None:
             self.send_response(status)

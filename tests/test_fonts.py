@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
+import math
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from conftest import ISSUES
+from fontTools.misc.bezierTools import cubicPointAtT, linePointAtT, quadraticPointAtT
+from fontTools.pens.basePen import BasePen
 from fontTools.pens.recordingPen import RecordingPen
 from fontTools.ttLib import TTCollection, TTFont
 
 from bulletin.cli import main
 from bulletin.fonts import FAMILY_PREFIX, FONTS_DIR, Chain, renderer_fontconfig
 from bulletin.layout import FREE_FACES, ROLES
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import install_fonts  # noqa: E402  (the set-up script: what it made the faces from, and how)
 
 
 def test_installed_fonts_are_the_pinned_files() -> None:
@@ -64,3 +72,73 @@ def test_the_cut_faces_draw_every_character_as_noto_does(name: str, collection: 
         assert (drawn.value, glyphs[ours_cmap[code]].width) == (original.value, originals[noto_cmap[code]].width), (
             chr(code))
     assert ours.getGlyphID(ours_cmap[ord("的")]) < 4000  # the common characters come first
+
+
+Point = tuple[float, float]
+
+
+class _Samples(BasePen):
+    """Points along an outline, none more than half a unit from the next (a curve is sampled by its control
+    polygon's length, which is never shorter than the curve)."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.points: list[Point] = []
+        self._start: Point = (0.0, 0.0)
+
+    def _along(self, *polygon: Point) -> None:
+        at = {2: linePointAtT, 3: quadraticPointAtT, 4: cubicPointAtT}[len(polygon)]
+        steps = max(1, math.ceil(2 * sum(math.dist(a, b) for a, b in itertools.pairwise(polygon))))
+        self.points.extend(at(*polygon, step / steps) for step in range(1, steps + 1))
+
+    def _moveTo(self, point: Point) -> None:
+        self._start = point
+        self.points.append(point)
+
+    def _lineTo(self, point: Point) -> None:
+        self._along(self._getCurrentPoint(), point)
+
+    def _curveToOne(self, p1: Point, p2: Point, p3: Point) -> None:
+        self._along(self._getCurrentPoint(), p1, p2, p3)
+
+    def _qCurveToOne(self, p1: Point, p2: Point) -> None:
+        self._along(self._getCurrentPoint(), p1, p2)
+
+    def _closePath(self) -> None:
+        self._along(self._getCurrentPoint(), self._start)
+
+
+def _strays(points: list[Point], others: list[Point], reach: float) -> list[Point]:
+    """The points (every fourth: two units apart) farther than `reach` from every one of `others`, these in
+    a grid of cells `reach` wide: a point's neighbours within reach are in its cell and the eight around."""
+    grid: dict[tuple[int, int], list[Point]] = {}
+    for x, y in others:
+        grid.setdefault((int(x // reach), int(y // reach)), []).append((x, y))
+    around = [(0, 0), *((dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1) if dx or dy)]
+    return [(x, y) for x, y in points[::4]
+            if not any(math.dist((x, y), other) <= reach for dx, dy in around
+                       for other in grid.get((int(x // reach) + dx, int(y // reach) + dy), ()))]
+
+
+def test_the_lightened_face_keeps_the_packages_outlines_within_its_tolerance() -> None:
+    """FandolFang is made TrueType and lighter at set-up (scripts/install_fonts.py): every character
+    keeps its advance, and a sample of outlines lies within the tolerance of the package's, both ways."""
+    (name, packaged_name), = install_fonts.LIGHTENED.items()
+    packaged_path = install_fonts.PACKAGED / packaged_name
+    assert packaged_path.is_file(), f"{packaged_path} is missing: the set-up (./run test) keeps it"
+    ours, packaged = TTFont(FONTS_DIR / name), TTFont(packaged_path)
+    assert "glyf" in ours and "CFF " not in ours
+    ours_cmap, packaged_cmap = ours.getBestCmap(), packaged.getBestCmap()
+    assert ours_cmap.keys() == packaged_cmap.keys()
+    glyphs, originals = ours.getGlyphSet(), packaged.getGlyphSet()
+    assert all(glyphs[ours_cmap[code]].width == originals[packaged_cmap[code]].width for code in ours_cmap)
+    reach = install_fonts.TOLERANCE + 0.5  # within the tolerance, give or take the half unit between samples
+    strays = {}
+    for code in sorted(ours_cmap)[::211]:  # fifty characters: the whole repertoire would take minutes
+        drawn, original = _Samples(), _Samples()
+        glyphs[ours_cmap[code]].draw(drawn)
+        originals[packaged_cmap[code]].draw(original)
+        assert bool(drawn.points) == bool(original.points), chr(code)  # blank (a space) stays blank
+        if found := _strays(drawn.points, original.points, reach) + _strays(original.points, drawn.points, reach):
+            strays[chr(code)] = found[:3]
+    assert not strays, f"outlines moved farther than {reach} units: {strays}"

@@ -48,7 +48,7 @@ def test_the_page_serves_the_issue_and_its_downloads(served: tuple[str, Path]) -
     assert urllib.request.urlopen(url + "issue.pdf", timeout=60).read().startswith(b"%PDF-")
     assert urllib.request.urlopen(url + "issue.docx", timeout=60).read().startswith(b"PK")
     font = urllib.request.urlopen(url + "font/FandolFang", timeout=30)
-    assert font.status == 200
+    assert font.status == 200 and font.headers["Content-Type"] == "font/ttf"  # FandolFang is TrueType
     with pytest.raises(urllib.error.HTTPError):
         urllib.request.urlopen(url + "asset/../../publication.yaml", timeout=30)
 
