@@ -1,22 +1,27 @@
 """WeasyPrint, loaded and tuned for our use: imported fast (its native libraries found from the loader's
-cache, fontTools' rarely used parts on first use), fed our fonts through a fontconfig file of their own,
-and a few costs of its PDF writer cut (array types parsed once, streams deflated by zlib-ng). Each measure
-keeps WeasyPrint's output: tests pin the PDFs and check what each touches."""
+cache, its C declarations parsed once per machine, fontTools' rarely used parts on first use), fed our
+fonts through a fontconfig file of their own, and a few costs of its PDF writer cut (array types parsed
+once, streams deflated by zlib-ng). Each measure keeps WeasyPrint's output: tests pin the PDFs and check
+what each touches."""
 
 from __future__ import annotations
 
 import contextlib
 import ctypes.util
 import functools
+import hashlib
 import importlib
 import logging
 import os
+import pickle
 import re
 import struct
 import subprocess
 import sys
 import types
+import weakref
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 
@@ -29,7 +34,7 @@ def harfbuzz_subset_missing() -> bool:
 def weasyprint() -> Any:
     """WeasyPrint, imported on first call: only when a PDF is wanted (the import costs a sixth of a second)."""
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    with _libraries_from_loader_cache(), our_fontconfig(), _font_tools_on_first_use():
+    with _libraries_from_loader_cache(), our_fontconfig(), _font_tools_on_first_use(), _declarations_from_cache():
         import pydyf  # type: ignore[import-untyped]
         import weasyprint
         import weasyprint.pdf.fonts
@@ -77,6 +82,115 @@ class _ArraysByItems:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._ffi, name)
+
+
+@contextlib.contextmanager
+def _declarations_from_cache() -> Iterator[None]:
+    """While WeasyPrint is imported, the FFI objects it makes get a _RememberedParser for cffi's parser."""
+    if "cffi.cparser" in sys.modules:  # too late to stand in: cffi parses as it always does
+        yield
+        return
+    stand_in = types.ModuleType("cffi.cparser", "_RememberedParser for cffi's parser")
+    stand_in.Parser = _RememberedParser  # type: ignore[attr-defined]
+    sys.modules["cffi.cparser"] = stand_in
+    try:
+        yield
+    finally:
+        if sys.modules.get("cffi.cparser") is stand_in:
+            del sys.modules["cffi.cparser"]
+
+
+class _RememberedParser:
+    """cffi's C parser (cffi.cparser.Parser) as WeasyPrint's FFI uses it, remembered across runs. cffi
+    parses C with pycparser: WeasyPrint's declarations at every start (50 ms with pycparser's own import,
+    a quarter of WeasyPrint's) and each type a call spells out, on its first use (2 ms each, seven of them
+    in a render). What comes out depends only on the text and on cffi, so it is kept in a file, pickled
+    before cffi builds anything from it: later runs load it (half a millisecond) and never import
+    pycparser. Anything not in the file goes to cffi's own parser, which works on the same state (its
+    attributes are this object's) and adds its result to the file."""
+
+    FOLDER = "cffi"
+
+    def __init__(self) -> None:
+        self._declarations: dict[str, Any] = {}  # cffi's Parser starts from the same
+        self._included_declarations: set[Any] = set()
+        self._anonymous_counter = 0
+        self._structnode2type: Any = weakref.WeakKeyDictionary()
+        self._options: dict[str, Any] = {}
+        self._int_constants: dict[str, int] = {}
+        self._recomplete: list[Any] = []
+        self._uses_new_feature = None
+        self._types: dict[str, Any] = {}  # type spelling -> (type, qualifiers), from the file
+        self._file: Path | None = None  # the file of the one text parsed so far
+        self._parsed: Any = None  # what the file holds, unpickled anew for each addition
+
+    def parse(self, csource: str, **options: Any) -> None:
+        if self._file is None and not self._declarations:  # the first text: from the file, or parsed into it
+            from bulletin.fonts import CACHE_HOME
+
+            key = hashlib.sha256(repr((_cffi_version(), sorted(options.items()), csource)).encode()).hexdigest()
+            self._file = CACHE_HOME / self.FOLDER / f"{key[:32]}.pickle"
+            with contextlib.suppress(Exception):  # missing, unreadable or from another cffi: parse again
+                self._parsed = self._file.read_bytes()
+                state, self._types = pickle.loads(self._parsed)
+                self.__dict__.update(state)
+                return
+            self._cffi().parse(csource, **options)
+            self._parsed = pickle.dumps((_parser_state(self), {}))
+            self._save(self._parsed)
+            return
+        self._file = None  # a second text: this parser's state is no longer one file's
+        self._cffi().parse(csource, **options)
+
+    def parse_type(self, cdecl: str) -> Any:
+        return self.parse_type_and_quals(cdecl)[0]
+
+    def parse_type_and_quals(self, cdecl: str) -> Any:
+        if cdecl in self._types:
+            return self._types[cdecl]
+        result = self._cffi().parse_type_and_quals(cdecl)
+        if self._file is not None:  # in the file too: parsed again there, on the state as it was parsed
+            with contextlib.suppress(Exception):
+                state, known = pickle.loads(self._parsed)
+                parser = self._cffi(state)
+                known[cdecl] = parser.parse_type_and_quals(cdecl)
+                self._parsed = pickle.dumps((_parser_state(parser), known))
+                self._save(self._parsed)
+        return result
+
+    def include(self, other: Any) -> None:
+        self._file = None
+        self._cffi().include(other)
+
+    def _cffi(self, state: dict[str, Any] | None = None) -> Any:
+        """cffi's own parser, working on this object's attributes (or on a copy of a state of them)."""
+        if getattr(sys.modules.get("cffi.cparser"), "Parser", None) is _RememberedParser:
+            del sys.modules["cffi.cparser"]  # the stand-in, while WeasyPrint is imported: the real one now
+        parser = importlib.import_module("cffi.cparser").Parser()
+        if state is None:
+            parser.__dict__ = self.__dict__
+        else:
+            parser.__dict__.update(state)
+        return parser
+
+    def _save(self, data: bytes) -> None:
+        from bulletin.output import write_atomic
+
+        if self._file is not None:
+            with contextlib.suppress(OSError):
+                write_atomic(self._file, data)
+
+
+def _parser_state(parser: Any) -> dict[str, Any]:
+    """What cffi's parser has made of the text (its weak map from pycparser's nodes aside), without ours."""
+    return {name: value for name, value in vars(parser).items()
+            if name not in ("_structnode2type", "_types", "_file", "_parsed")}
+
+
+def _cffi_version() -> tuple[str, tuple[int, int]]:
+    import cffi  # type: ignore[import-untyped]
+
+    return str(cffi.__version__), sys.version_info[:2]
 
 
 @contextlib.contextmanager

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import difflib
 import io
+import os
 import re
+import subprocess
+import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -532,3 +535,24 @@ def test_without_harfbuzz_subset_weasyprint_still_reaches_font_tools(monkeypatch
     loaded = load(ROOT / "tests" / "data" / "features" / "issues" / "features.yaml")
     with pdfplumber.open(io.BytesIO(render(loaded))) as pdf:
         assert "编者按" in pdf.pages[0].extract_text() + pdf.pages[1].extract_text()
+
+
+def test_weasyprints_c_declarations_parsed_once_give_the_same_pdf(issue_2018_10: Rendered, tmp_path: Path) -> None:
+    """cffi's parse of WeasyPrint's C declarations is kept in the cache (bulletin.engine._RememberedParser):
+    a process that finds it renders the same bytes without importing pycparser; a damaged file is parsed
+    again and made whole."""
+    code = ("import sys\nfrom pathlib import Path\nfrom bulletin.build import prepare, render\n"
+            f"pdf = render(*prepare(Path({str(issue_file('2018-10'))!r})), ('pdf',))['pdf']\n"
+            "sys.stdout.buffer.write(pdf)\nsys.stderr.write('parsed' if 'pycparser' in sys.modules else 'remembered')")
+
+    def run() -> tuple[bytes, str]:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
+                              env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
+        return done.stdout, done.stderr.decode()
+
+    assert run() == (issue_2018_10.data, "parsed")
+    (remembered,) = (tmp_path / "bulletin" / "cffi").iterdir()
+    assert run() == (issue_2018_10.data, "remembered")
+    remembered.write_bytes(b"damaged")
+    assert run() == (issue_2018_10.data, "parsed")
+    assert run() == (issue_2018_10.data, "remembered")
