@@ -57,6 +57,8 @@ def render(loaded: Loaded, typesetter: Typesetter, formats: Iterable[str], worke
         from bulletin.html import render_css, render_html
 
         css = render_css(typesetter)
+        if worker:
+            worker.expect(css)
         html = render_html(loaded.issue, typesetter, css="")
         if worker:
             worker.submit(html, loaded.path.parent, css)

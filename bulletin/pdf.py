@@ -166,6 +166,11 @@ class Worker:
         child.close()
         self._used = False
 
+    def expect(self, css: str) -> None:
+        """Parse the stylesheet of the HTML to come, while this process typesets the issue."""
+        self._used = True
+        self._connection.send(css)
+
     def submit(self, html: str, assets: Path, css: str = "") -> None:
         """Start rendering an issue's HTML; `result` waits for the PDF."""
         self._used = True
@@ -201,6 +206,10 @@ def _serve(connection: Any, parents_end: Any) -> None:
         font_configuration()
     gc.freeze()  # what the imports made stays: the collector need not walk it while the pages are laid out
     while (request := _receive(connection)) is not None:
+        if isinstance(request, str):  # a stylesheet ahead of its HTML
+            with contextlib.suppress(Exception):  # a failure shows again, with its message, in the render
+                _stylesheet(request)
+            continue
         html, assets, css = request
         answer: tuple[str, bytes | str, str]
         try:

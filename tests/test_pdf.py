@@ -498,6 +498,7 @@ def test_the_pdf_worker_gives_the_same_bytes_and_leaves_this_process_its_fonts(i
     css, html = render_css(typesetter), render_html(loaded.issue, typesetter, css="")
     worker = Worker()  # forked from a process that has rendered: it inherits that process's fonts
     try:
+        worker.expect(css)  # parsed ahead, as a build does while it typesets
         worker.submit(html, loaded.path.parent, css)
         assert worker.result() == issue_2018_10.data
     finally:
