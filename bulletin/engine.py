@@ -1,8 +1,8 @@
 """WeasyPrint, loaded and tuned for our use: imported fast (its native libraries found from the loader's
 cache, its C declarations parsed once per machine, fontTools' rarely used parts on first use), fed our
 fonts through a fontconfig file of their own, and a few costs of its PDF writer cut (array types parsed
-once, streams deflated by zlib-ng). Each measure keeps WeasyPrint's output: tests pin the PDFs and check
-what each touches."""
+once, font files copied out of HarfBuzz only when read, streams deflated by zlib-ng). Each measure keeps
+WeasyPrint's output: tests pin the PDFs and check what each touches."""
 
 from __future__ import annotations
 
@@ -38,13 +38,57 @@ def weasyprint() -> Any:
         import pydyf  # type: ignore[import-untyped]
         import weasyprint
         import weasyprint.pdf.fonts
+        import weasyprint.pdf.stream
         import weasyprint.text.fonts
         import weasyprint.urls
         from zlib_ng import zlib_ng
 
     weasyprint.pdf.fonts.ffi = _ArraysByItems(weasyprint.pdf.fonts.ffi)
+    weasyprint.pdf.fonts.get_hb_object_data = _FaceData.reader(weasyprint.pdf.fonts.get_hb_object_data)
+    weasyprint.pdf.stream.Font = _font_reading_its_file_on_use(weasyprint.pdf.fonts.Font)
     pydyf.zlib = _Deflate(zlib_ng)
     return weasyprint
+
+
+class _FaceData:
+    """A font file in HarfBuzz, copied out when first used. WeasyPrint's Font copies the whole file of
+    every face it meets (Noto Serif CJK: 24 MB), though it embeds the subset HarfBuzz makes and reads the
+    file itself only when it cannot: 20 to 35 ms of copying in each render. The copy waits for a use."""
+
+    def __init__(self, read: Any, face: Any) -> None:
+        self._read, self._face, self._data = read, face, None
+
+    @classmethod
+    def reader(cls, read: Any) -> Any:
+        """WeasyPrint's get_hb_object_data, a face's whole file deferred (glyph images read at once)."""
+
+        def get_hb_object_data(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:
+            return cls(read, hb_object) if ot_color is None else read(hb_object, ot_color, glyph)
+
+        return get_hb_object_data
+
+    def data(self) -> bytes | None:
+        if self._face is not None:
+            self._data, self._face = self._read(self._face), None
+        return self._data
+
+    def __bool__(self) -> bool:  # WeasyPrint asks whether a subset came out
+        return bool(self.data())
+
+
+def _font_reading_its_file_on_use(font: type) -> type:
+    """WeasyPrint's Font, its file_content read from its _FaceData when something reads it."""
+
+    def get(self: Any) -> Any:
+        content = self.__dict__["file_content"]
+        if isinstance(content, _FaceData):
+            content = self.__dict__["file_content"] = content.data()
+        return content
+
+    def set_(self: Any, content: Any) -> None:
+        self.__dict__["file_content"] = content
+
+    return type("Font", (font,), {"file_content": property(get, set_), "__doc__": font.__doc__})
 
 
 class _Deflate:

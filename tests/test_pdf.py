@@ -527,6 +527,29 @@ def test_the_subsetters_arrays_made_from_their_items_give_the_same_pdf(issue_201
         assert render(load(issue_file("2018-10"))) == issue_2018_10.data
 
 
+def test_font_files_are_copied_only_when_read_and_the_pdf_is_the_same(issue_2018_10: Rendered) -> None:
+    import weasyprint.pdf.fonts
+    import weasyprint.pdf.stream
+    import weasyprint.text.fonts
+
+    from bulletin import engine
+
+    copied = []
+    data = engine._FaceData.data
+
+    def counted(face: engine._FaceData) -> bytes | None:
+        content = data(face)
+        copied.append(len(content or b""))
+        return content
+
+    with mock.patch.object(engine._FaceData, "data", counted):
+        assert render(load(issue_file("2018-10"))) == issue_2018_10.data
+    assert copied and max(copied) < 500_000, copied  # the subsets (KBs), never a whole face (MBs)
+    with (mock.patch.object(weasyprint.pdf.stream, "Font", weasyprint.pdf.fonts.Font),  # WeasyPrint's own way
+          mock.patch.object(weasyprint.pdf.fonts, "get_hb_object_data", weasyprint.text.fonts.get_hb_object_data)):
+        assert render(load(issue_file("2018-10"))) == issue_2018_10.data
+
+
 def test_without_harfbuzz_subset_weasyprint_still_reaches_font_tools(monkeypatch: pytest.MonkeyPatch) -> None:
     import weasyprint.pdf.fonts
 
