@@ -63,9 +63,12 @@ def break_lines(
     push-in or push-out does not set off others in the lines after it."""
     n = len(text)
     paragraph = _Paragraph(text, advances, spacing)
+    # Costs only add up: a way that has cost more than one way all through (each line's cheapest end,
+    # taken in turn) cannot end cheaper, and is not followed (most paragraphs: only the lines on the grid).
+    bound = _greedy_cost(paragraph, widths, spacing, squeeze)
     best: dict[int, tuple[float, int]] = {0: (0.0, -1)}  # line start -> (cost so far, previous start)
     for start in range(n):
-        if start not in best:
+        if start not in best or best[start][0] > bound:
             continue
         width = widths[0] if start == 0 else widths[1]
         for end, cost in _candidates(paragraph, start, width, spacing, squeeze):
@@ -87,6 +90,16 @@ def break_lines(
             gaps = max(shown - start - 1, 1)
             lines.append(Line(start, shown, (width - sum(advances[start:shown])) / gaps, justified=True))
     return lines
+
+
+def _greedy_cost(paragraph: _Paragraph, widths: tuple[float, float], spacing: float, squeeze: float) -> float:
+    """The cost of breaking each line at its own cheapest end, the first of equals (summed as the search does)."""
+    start, total, n = 0, 0.0, len(paragraph.text)
+    while start < n:
+        end, cost = min(_candidates(paragraph, start, widths[0] if start == 0 else widths[1], spacing, squeeze),
+                        key=lambda candidate: candidate[1])
+        total, start = total + cost, paragraph.next_start[end]
+    return total
 
 
 class _Paragraph:

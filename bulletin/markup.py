@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 HEADING = re.compile(r"(#{1,4}) +")
+MARKS = re.compile(r"\\\*|\*\*")  # an escaped asterisk, or the ** that opens or closes bold text
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020000-\U0003ffff]")
 
 
@@ -60,17 +61,16 @@ def _join(lines: list[str]) -> str:
 def _spans(text: str, offset: int) -> tuple[Span, ...]:
     """Cut a paragraph into plain and **bold** spans; a backslash escapes an asterisk."""
     spans: list[Span] = []
-    current, bold, opened_at = "", False, 0
-    i = 0
-    while i < len(text):
-        if text.startswith("\\*", i):
-            current, i = current + "*", i + 2
-        elif text.startswith("**", i):
-            if current:
-                spans.append(Span(current, bold))
-            current, bold, opened_at, i = "", not bold, i, i + 2
-        else:
-            current, i = current + text[i], i + 1
+    current, bold, opened_at, position = "", False, 0, 0
+    for mark in MARKS.finditer(text):
+        current, position = current + text[position : mark.start()], mark.end()
+        if mark.group() == "\\*":
+            current += "*"
+            continue
+        if current:
+            spans.append(Span(current, bold))
+        current, bold, opened_at = "", not bold, mark.start()
+    current += text[position:]
     if bold:
         raise MarkupError("'**' opens bold text that is never closed (write \\* for an asterisk)", offset + opened_at)
     if current:

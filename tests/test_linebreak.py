@@ -70,3 +70,13 @@ def test_bisecting_for_the_shortest_line_finds_the_breaks_walking_finds(text: st
     with mock.patch.object(linebreak._Paragraph, "first_end", lambda self, start, short_of: start + 1):
         walked = break_lines(text, advances, (WIDTH - 2 * SIZE, WIDTH), SPACING, SQUEEZE)
     assert bisected == walked
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="字词，。、“”《》（）——……ab1 ", min_size=60, max_size=300))
+def test_ways_dearer_than_the_greedy_breaks_are_dropped_without_changing_the_best(text: str) -> None:
+    advances = [SIZE if is_wide(char) else SIZE / 2 for char in text]
+    bounded = break_lines(text, advances, (WIDTH - 2 * SIZE, WIDTH), SPACING, SQUEEZE)
+    with mock.patch.object(linebreak, "_greedy_cost", lambda *arguments: float("inf")):  # every way followed
+        unbounded = break_lines(text, advances, (WIDTH - 2 * SIZE, WIDTH), SPACING, SQUEEZE)
+    assert bounded == unbounded
