@@ -78,13 +78,17 @@ def peer(stem: str) -> tuple[float, float]:
 
 def warm_rerender(runs: int) -> tuple[float, float]:
     """Inside one warm process: what the preview does on each save (load, check, typeset, HTML), and a
-    full PDF render on top of it (what a download of the current state costs)."""
+    full PDF render on top of it (what a download of the current state costs), warmed as the preview
+    warms itself (bulletin.serve.Preview.warm: one PDF made, then gc.freeze)."""
     sys.path.insert(0, str(ROOT))
-    from bulletin.build import prepare, render
+    from bulletin.build import prepare
     from bulletin.html import render_html
+    from bulletin.serve import Preview
 
     path = ISSUES / "2018-06.yaml"
-    render(*prepare(path), ("pdf",))  # warm: imports, fonts
+    preview = Preview(path)
+    preview.warm()
+    render = preview.download
     page, pdf = [], []
     for _ in range(runs):
         start = time.perf_counter()
@@ -92,7 +96,7 @@ def warm_rerender(runs: int) -> tuple[float, float]:
         render_html(loaded.issue, typesetter)
         page.append(time.perf_counter() - start)
         start = time.perf_counter()
-        render(*prepare(path), ("pdf",))
+        render("pdf")
         pdf.append(time.perf_counter() - start)
     return statistics.median(page), statistics.median(pdf)
 

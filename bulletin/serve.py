@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import html as markup
 import threading
 from dataclasses import dataclass, field
@@ -49,6 +50,8 @@ class Preview:
     version: int = 0
     page: str = ""
     changed: threading.Condition = field(default_factory=threading.Condition)
+    rendering: threading.Lock = field(default_factory=threading.Lock)  # one download at a time
+    warmed: threading.Event = field(default_factory=threading.Event)
 
     def refresh(self) -> None:
         """Load and set the issue again, and tell every open page."""
@@ -74,8 +77,18 @@ class Preview:
 
     def download(self, suffix: str) -> bytes:
         """The current state as PDF or DOCX."""
-        loaded, typesetter = prepare(self.path)
-        return render(loaded, typesetter, (suffix,))[suffix]
+        with self.rendering:
+            loaded, typesetter = prepare(self.path)
+            return render(loaded, typesetter, (suffix,))[suffix]
+
+    def warm(self) -> None:
+        """Make the PDF once, in the background: the first download then finds WeasyPrint imported, the
+        fonts loaded and the stylesheet parsed (a re-render takes a quarter of a second, not half a second
+        and more). What the process holds by then stays out of the collector's sight (gc.freeze)."""
+        with contextlib.suppress(Exception):  # an issue with errors: its page says so already
+            self.download("pdf")
+        gc.freeze()
+        self.warmed.set()
 
     def watched(self) -> list[Path]:
         """What a change of should reload the page: the issue's folder, the publication file, the templates."""
@@ -169,6 +182,7 @@ def serve(path: Path, port: int, ready: threading.Event | None = None, stop: thr
     server.daemon_threads = True
     watcher = threading.Thread(target=watch, args=(preview, stop), daemon=True)
     watcher.start()
+    threading.Thread(target=preview.warm, daemon=True).start()
     print(f"previewing {display_path(path)} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)",
           flush=True)
     if ready:

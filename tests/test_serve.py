@@ -77,3 +77,16 @@ def test_an_edit_shows_in_the_browser(served: tuple[str, Path], tmp_path: Path) 
         assert "2018-10.yaml:3:9: number: expected a whole number, got the text 'ten'" in errors
         browser.close()
     print(f"the page showed the edit {reloaded:.2f} s after the save")  # a figure, not an assertion
+
+
+def test_the_preview_makes_its_pdf_once_in_the_background(tmp_path: Path) -> None:
+    from bulletin import pdf
+    from bulletin.serve import Preview
+
+    shutil.copyfile(ROOT / "publication.yaml", tmp_path / "publication.yaml")
+    shutil.copyfile(ISSUES / "2018" / "2018-06.yaml", tmp_path / "2018-06.yaml")
+    pdf._stylesheets.clear()
+    preview = Preview(tmp_path / "2018-06.yaml")
+    preview.warm()  # serve() runs it in a thread of its own as it starts
+    assert preview.warmed.is_set() and pdf._stylesheets, "the first download would parse the stylesheet"
+    assert preview.download("pdf").startswith(b"%PDF-")
