@@ -114,6 +114,15 @@ class Chain:
         self._faces: dict[str, Face | None] = {}  # asked for every character of every line: kept
         self._advances: dict[str, float] = {}
 
+    @classmethod
+    def of(cls, role: str, families: tuple[str, ...]) -> Chain:
+        """The chain of `families`: one per process when they are all free faces (pinned files, so what it
+        has looked up stays true: the next issue, or the next render of the preview, starts from it); made
+        anew when an office's font is among them, which may have been installed since."""
+        if all(family in FREE_FACES for family in families):
+            return _free_chain(role, families)
+        return cls(role, families)
+
     def face_for(self, char: str) -> Face | None:
         """The face that draws `char`, or None when no face of the chain has it."""
         if char in self._faces:
@@ -140,6 +149,11 @@ class Chain:
         shown = repr(char)[1:-1] if unicodedata.category(char) in ("Cc", "Cf") else char  # controls spelled out
         return (f"character '{shown}' (U+{ord(char):04X}) is in no font of the {ROLE_NAMES[self.role]} role "
                 f"(tried: {tried})")
+
+
+@functools.cache
+def _free_chain(role: str, families: tuple[str, ...]) -> Chain:
+    return Chain(role, families)
 
 
 def renderer_fontconfig() -> Path:

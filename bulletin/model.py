@@ -240,7 +240,7 @@ class Issue(Publication):
 
     def font_chains(self) -> dict[Role, Chain]:
         """Every role's chain of faces, as found on this machine."""
-        return {role: Chain(role, self.font_chain(role)) for role in get_args(Role)}
+        return {role: Chain.of(role, self.font_chain(role)) for role in get_args(Role)}
 
 
 # The keys an issue may take over from the publication file.

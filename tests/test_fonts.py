@@ -142,3 +142,10 @@ def test_the_lightened_face_keeps_the_packages_outlines_within_its_tolerance() -
         if found := _strays(drawn.points, original.points, reach) + _strays(original.points, drawn.points, reach):
             strays[chr(code)] = found[:3]
     assert not strays, f"outlines moved farther than {reach} units: {strays}"
+
+
+def test_chains_of_free_faces_are_shared_and_chains_with_an_office_face_looked_up_anew() -> None:
+    free = ROLES["fangsong"]
+    assert Chain.of("fangsong", free) is Chain.of("fangsong", free)  # what one issue looked up, the next reuses
+    office = ("仿宋_GB2312", *free)
+    assert Chain.of("fangsong", office) is not Chain.of("fangsong", office)  # it may have been installed since
