@@ -166,7 +166,7 @@ class _RememberedParser:
         self._uses_new_feature = None
         self._types: dict[str, Any] = {}  # type spelling -> (type, qualifiers), from the file
         self._file: Path | None = None  # the file of the one text parsed so far
-        self._parsed: Any = None  # what the file holds, unpickled anew for each addition
+        self._parsed = b""  # what the file holds (pickled), unpickled anew for each addition
 
     def parse(self, csource: str, **options: Any) -> None:
         if self._file is None and not self._declarations:  # the first text: from the file, or parsed into it
