@@ -19,13 +19,15 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTCollection, TTFont, newTable
 from fontTools.ttLib.reorderGlyphs import reorderGlyphs
 
+from bulletin.fonts import CACHE_HOME  # the set-up runs after the package is installed (./run)
+
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 PINNED = FONTS / "SHA256SUMS"
 NOTO = Path("/usr/share/fonts/opentype/noto")
 WENKAI = Path("/usr/share/fonts/truetype/lxgw-wenkai")
 FANDOL = "usr/share/texlive/texmf-dist/fonts/opentype/public/fandol"
 # The packages' own files that faces are made from, kept for the tests that compare the two.
-PACKAGED = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "bulletin" / "packages"
+PACKAGED = CACHE_HOME / "packages"
 
 # Noto CJK ships as collections; the SC face of each is written out on its own.
 NOTO_SC = {
