@@ -110,11 +110,13 @@ def _build_one(path: Path, out: Path, formats: tuple[str, ...], worker: pdf.Work
 
 
 def environment_digest(formats: tuple[str, ...]) -> str:
-    """What every output depends on besides its sources: templates, fonts, the tool and the formats."""
+    """What every output depends on besides its sources: templates, fonts, the tool (its version and its
+    code: a changed module rebuilds, as a changed template does) and the formats."""
     digest = hashlib.sha256(f"{__version__}:{','.join(formats)}".encode())
     from bulletin.html import ISSUE_TEMPLATES, TEMPLATES_DIR
 
-    for path in sorted([*(TEMPLATES_DIR / name for name in ISSUE_TEMPLATES), *FONTS_DIR.glob("*")]):
+    code = sorted(Path(__file__).parent.glob("*.py"))
+    for path in [*code, *sorted([*(TEMPLATES_DIR / name for name in ISSUE_TEMPLATES), *FONTS_DIR.glob("*")])]:
         stat = path.stat()
         digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()

@@ -18,6 +18,7 @@ from bulletin.errors import BulletinError, Problem
 from bulletin.html import environment, font_rules, render_html
 from bulletin.model import Issue
 from bulletin.output import write_atomic
+from bulletin.typeset import Typesetter
 
 LINKS = (("pdf", "PDF"), ("docx", "DOCX"))
 MAX_CONTENTS_RENDERS = 10  # the contents' page count settles in two renders; more means something is wrong
@@ -56,7 +57,7 @@ def _row(entry: Entry, out: Path, files: dict[str, dict[str, Path]]) -> dict[str
         "kind": issue.kind if issue.kind != "正刊" else None,
         "date": issue.date_text,
         "iso_date": issue.date.isoformat(),
-        "titles": [article.title for article in issue.articles],
+        "titles": [article.headline for article in issue.articles],
         "links": [{"label": label, "href": _href(outputs[key], out)} for key, label in LINKS if key in outputs],
     }
 
@@ -133,7 +134,7 @@ def compile_year(entries: list[Entry], year: int) -> bytes:
     if not group:
         raise BulletinError([Problem(str(year), 0, 0, "", f"no issue of {year} to compile")])
     issues = [entry.issue for entry in group]
-    htmls = [render_html(issue) for issue in issues]
+    htmls = [render_html(entry.issue, Typesetter(entry.issue, entry.path.parent)) for entry in group]
     documents = [render_document(html, entry.path.parent) for entry, html in zip(group, htmls, strict=True)]
     articles = [_article_pages(document, issue) for document, issue in zip(documents, issues, strict=True)]
     first = issues[0]

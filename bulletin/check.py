@@ -11,7 +11,7 @@ from bulletin.typeset import Typesetter
 def typesetter_for(loaded: Loaded) -> Typesetter:
     """The issue's typesetter; a free font missing from fonts/ (the set-up was not run) is a problem."""
     try:
-        return Typesetter(loaded.issue)
+        return Typesetter(loaded.issue, loaded.path.parent)
     except FontError as error:
         raise BulletinError([Problem(display_path(loaded.path), 0, 0, "", str(error))]) from None
 

@@ -1,4 +1,4 @@
-"""The command line: bulletin build | check | new | publish | verify | index | search."""
+"""The command line: bulletin build | check | new | publish | verify | index | search | audit."""
 
 from __future__ import annotations
 
@@ -84,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("draft", type=Path, metavar="DRAFT")
     importing.add_argument("-o", "--output", type=Path, required=True, metavar="ISSUE.yaml",
                            help="the issue file to write (never over an existing one)")
+    auditing = command("audit", "measure a bulletin's PDF (ours, or one from Word or WPS) against the layout "
+                                "(检查版式：版心、行距、每行字数、对齐、禁则、版头、页码、版记)", _audit)
+    auditing.add_argument("pdfs", nargs="+", type=Path, metavar="FILE.pdf", help="the PDF files to audit")
     verify = command("verify", "re-hash the archive against its manifest", _verify)
     verify.add_argument("--archive", type=Path, default=None, help="the archive folder (default: publication's)")
     return parser
@@ -281,6 +284,23 @@ def _import(args: argparse.Namespace) -> int:
     write_issue(import_draft(args.draft, target=args.output), args.output)
     print(display_path(args.output))
     return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    """Each PDF's findings, page by page, and its figures; exit status 1 when any departs from the layout."""
+    from bulletin.audit import AuditError, audit, format_report
+
+    status = 0
+    for path in args.pdfs:
+        try:
+            report = audit(path)
+        except AuditError as error:
+            print(f"{path}: {error}", file=sys.stderr)
+            status = 1
+            continue
+        print(format_report(str(path), report))
+        status = max(status, 0 if report.passed else 1)
+    return status
 
 
 def _verify(args: argparse.Namespace) -> int:

@@ -6,14 +6,16 @@ import contextlib
 import functools
 import hashlib
 import html
+import json
 import os
 import subprocess
 import tempfile
 import unicodedata
 from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bulletin.layout import FREE_FACES, OFFICE_FACES, ROLE_NAMES, ROLES
 from bulletin.output import write_atomic
@@ -45,12 +47,18 @@ class Face:
 
 @dataclass(frozen=True)
 class Metrics:
-    """What line breaking needs of a face: its characters and their advances."""
+    """What line breaking needs of a face: its characters, their advances, and the runs of characters the
+    renderer sets as one glyph (HarfBuzz applies the font's `ccmp` ligatures always: Noto CJK draws —— as
+    one two-em dash, narrower than two dashes)."""
 
     advances: dict[int, float]  # code point -> advance in em
+    ligatures: dict[str, float] = field(default_factory=dict)  # characters -> the advance of their one glyph
 
     def covers(self, char: str) -> bool:
         return ord(char) in self.advances
+
+
+METRICS_FORMAT = "2"  # of the cached file: bumped when what it holds changes
 
 
 @functools.cache
@@ -58,27 +66,54 @@ def metrics(path: Path) -> Metrics:
     """A face's character map and advances: once per process, and read from the font's tables only the
     first time on a machine (parsing a CJK font's tables takes a tenth of a second; the cache, a few ms)."""
     stat = path.stat()
-    key = hashlib.sha256(f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:32]
-    cached = CACHE_DIR / f"{key}.metrics"
+    key = hashlib.sha256(f"{METRICS_FORMAT}:{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    cached = CACHE_DIR / f"{key.hexdigest()[:32]}.metrics"
     try:
         data = cached.read_bytes()
-        count = len(data) // 12  # a 4-byte code point and an 8-byte advance each: exactly what was read
+        header = array("I")
+        header.frombytes(data[:4])
+        count = header[0]  # code points: a 4-byte one and an 8-byte advance each, then the ligatures (JSON)
         codes, widths = array("I"), array("d")
-        codes.frombytes(data[: 4 * count])
-        widths.frombytes(data[4 * count :])
-        return Metrics(dict(zip(codes, widths, strict=True)))
-    except (OSError, ValueError):
+        codes.frombytes(data[4 : 4 + 4 * count])
+        widths.frombytes(data[4 + 4 * count : 4 + 12 * count])
+        return Metrics(dict(zip(codes, widths, strict=True)), json.loads(data[4 + 12 * count :]))
+    except (OSError, ValueError, IndexError):
         pass
     from fontTools.ttLib import TTFont  # only here: most builds read the cache, and fontTools takes a while
 
     with TTFont(path, lazy=True, fontNumber=0) as font:
         units = font["head"].unitsPerEm
         hmtx = font["hmtx"].metrics
-        advances = {code: hmtx[glyph][0] / units for code, glyph in font.getBestCmap().items()}
+        cmap = font.getBestCmap()
+        advances = {code: hmtx[glyph][0] / units for code, glyph in cmap.items()}
+        ligatures = {text: hmtx[glyph][0] / units for text, glyph in _composed(font, cmap).items()}
     with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        write_atomic(cached, array("I", advances).tobytes() + array("d", advances.values()).tobytes())
-    return Metrics(advances)
+        write_atomic(cached, array("I", [len(advances)]).tobytes() + array("I", advances).tobytes()
+                     + array("d", advances.values()).tobytes() + json.dumps(ligatures, ensure_ascii=False).encode())
+    return Metrics(advances, ligatures)
+
+
+def _composed(font: Any, cmap: dict[int, str]) -> dict[str, str]:
+    """The font's `ccmp` ligatures of characters it maps (what HarfBuzz always applies): their text and glyph."""
+    if "GSUB" not in font or font["GSUB"].table.FeatureList is None:
+        return {}
+    table = font["GSUB"].table
+    characters = {glyph: chr(code) for code, glyph in sorted(cmap.items(), reverse=True)}
+    found: dict[str, str] = {}
+    for record in table.FeatureList.FeatureRecord:
+        if record.FeatureTag != "ccmp":
+            continue
+        for index in record.Feature.LookupListIndex:
+            lookup = table.LookupList.Lookup[index]
+            for subtable in lookup.SubTable:
+                subtable = subtable.ExtSubTable if lookup.LookupType == 7 else subtable
+                for first, ligatures in (getattr(subtable, "ligatures", None) or {}).items():
+                    for ligature in ligatures:
+                        glyphs = [first, *ligature.Component]
+                        if all(glyph in characters for glyph in glyphs):
+                            found.setdefault("".join(characters[glyph] for glyph in glyphs), ligature.LigGlyph)
+    return found
 
 
 @functools.cache
@@ -138,6 +173,17 @@ class Chain:
         face = self.face_for(char)
         advance = self._advances[char] = metrics(face.path).advances[ord(char)] if face and face.path else 1.0
         return advance
+
+    def composed(self, text: str, start: int) -> tuple[int, float]:
+        """The run of `text` from `start` that the face of its first character sets as one glyph (as HarfBuzz
+        does: the longest), and that glyph's advance in em; (1, its own advance) for a character alone."""
+        face = self.face_for(text[start])
+        ligatures = metrics(face.path).ligatures if face and face.path else {}
+        for length in (3, 2):
+            run = text[start : start + length]
+            if len(run) == length and run in ligatures and all(self.face_for(c) == face for c in run):
+                return length, ligatures[run]
+        return 1, self.advance(text[start])
 
     def missing(self, text: str) -> list[tuple[int, str]]:
         """The characters of `text` (with their offsets) that no face of the chain can draw."""
@@ -204,7 +250,7 @@ def fontconfig_aliases() -> str:
     return f"""<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
 <!-- The office fonts as aliases of bulletin's free fonts (bulletin.fonts.fontconfig_aliases writes this file).
-     Use: FONTCONFIG_FILE=fonts/fonts.conf soffice ... -->
+     Use (fontconfig takes only an absolute path): FONTCONFIG_FILE="$PWD/fonts/fonts.conf" soffice ... -->
 <fontconfig>
   <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
   <dir prefix="relative">.</dir>

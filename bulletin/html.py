@@ -32,6 +32,8 @@ def environment() -> jinja2.Environment:
         bytecode_cache=_compiled_templates(),
     )
     env.globals["pt"] = lambda value: f"{value:.4f}".rstrip("0").rstrip(".") + "pt"
+    env.globals["mm"] = lambda value: f"{value:.3f}".rstrip("0").rstrip(".") + "mm"
+    env.globals["L"] = layout
     return env
 
 
@@ -61,10 +63,9 @@ def font_rules(chains: Mapping[Role, Chain], used: set[str]) -> tuple[list[dict[
     return faces, roles
 
 
-def render_html(issue: Issue, typesetter: Typesetter | None = None, *, css: str | None = None) -> str:
+def render_html(issue: Issue, typesetter: Typesetter, *, css: str | None = None) -> str:
     """The issue as one HTML document with its stylesheet inlined; with `css` given ("" for none), that
     instead (the PDF renderer takes the stylesheet apart, parsed once per process)."""
-    typesetter = typesetter or Typesetter(issue)
     css = render_css(typesetter) if css is None else css
     return environment().get_template("issue.html.j2").render(css=css, **set_issue(issue, typesetter))
 

@@ -39,6 +39,13 @@ PAGE_NUMBER_SIZE_PT = SIZE_SIHAO
 PAGE_NUMBER_GAP_MM = 7.0  # from the bottom of the type area to the page number
 
 INDENT_CHARS = 2  # first-line indent of paragraphs and headings
+ARTICLE_SPACE_LINES = (2, 1)  # empty lines above the first article (after the masthead or the 目录) and each later one
+PHOTO_DPI = 300  # photos are embedded with at most this many pixels an inch at their printed size
+TABLE_LINE_HEIGHT = 1.5  # a table's lines, in ems of its type
+TABLE_PADDING_PT = (2.0, 4.0)  # a cell's padding: top and bottom, left and right
+TABLE_RULE_PT = 0.5  # a table's rules
+TABLE_MARGIN_LINES = 0.5  # the space above and below a table, in lines
+TABLE_KEEP_SHARE = 0.5  # rows kept together (two on each side of a page break) may fill this share of a page
 COLOPHON_INDENT_CHARS = 1  # 送： indented one character each side
 
 # The red of the masthead and its rule: CMYK 0/80/80/0.

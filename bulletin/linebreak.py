@@ -14,6 +14,15 @@ NO_END = frozenset("（《“‘「『【〔〈([{")  # never at the end of a li
 EPSILON = 0.01  # points: rounding slack when fitting
 MAX_PUSH_OUT = 4  # characters a line may end short of full to keep the rules (a long word may need more)
 OFF_GRID_COST = 0.01  # of a line set off its natural spacing: more than any squared deviation it allows
+# A word of Latin letters, digits and signs (a URL, an e-mail address, a code) wider than this share of the
+# line may break inside: after the signs that part a URL at a small cost, between any two of its characters
+# at a larger one. Either costs more than pushing a character in or out, far less than stretching a line of
+# three characters over the whole measure, which is what keeping the word whole would do.
+LONG_WORD_SHARE = 1 / 3
+URL_SEPARATORS = frozenset("/.-_?&=#:@~%,;+")
+URL_BREAK_COST = 0.02
+WORD_BREAK_COST = 0.5
+RAGGED_SHORT_COST = 0.1  # of a line not justified that ends short of the measure, by the square of its shortfall
 
 
 @dataclass(frozen=True)
@@ -35,14 +44,19 @@ def _in_word(char: str) -> bool:
     return not is_wide(char) and not char.isspace()
 
 
-def may_break(text: str, i: int) -> bool:
-    """Whether a line may end between text[i-1] and text[i]."""
+def may_break(text: str, i: int, last: str | None = None) -> bool:
+    """Whether a line may end between text[i-1] and text[i]; `last` is the last character before i that is
+    not a space (looked for when not given). A space hangs at the end of the line it ends, so it neither
+    lets a closing mark start the next line nor an opening one end this."""
     before, after = text[i - 1], text[i]
+    if after.isspace() or after in NO_START:
+        return False
     if before.isspace():
-        return True
-    if after.isspace():
-        return False  # break after the space, which then hangs at the line's end
-    if after in NO_START or before in NO_END:
+        if last is None:
+            stripped = text[:i].rstrip()
+            last = stripped[-1:]
+        return last not in NO_END
+    if before in NO_END:
         return False
     return not (_in_word(before) and _in_word(after))
 
@@ -53,16 +67,22 @@ def break_lines(
     widths: tuple[float, float],
     spacing: float,
     squeeze: float,
+    *,
+    only: frozenset[int] | None = None,
+    ragged: bool = False,
 ) -> list[Line]:
     """Break `text` into lines: `widths` for the first line and the rest, characters set `spacing`
     apart (points), a gap allowed to shrink by `squeeze` so that a character can be pushed in before
-    one is pushed out. Every line but the last is justified to its width.
+    one is pushed out (0 for lines that are not justified, which are never squeezed). Every line but the
+    last is justified to its width; `ragged` lines are not (centred or flush), and then a short line costs
+    little (the square of how short it is, as a share of the measure). With `only`, a line may end only at
+    those offsets (a title's word boundaries), unless no line could then be made.
 
     The breaks are chosen for the whole paragraph at once (as Knuth and Plass do for TeX): of all the
     allowed ways, the one whose lines stray least from the natural spacing, so that one unavoidable
     push-in or push-out does not set off others in the lines after it."""
     n = len(text)
-    paragraph = _Paragraph(text, advances, spacing)
+    paragraph = _Paragraph(text, advances, spacing, min(widths), only, ragged)
     # Costs only add up: a way that has cost more than one way all through (each line's cheapest end,
     # taken in turn) cannot end cheaper, and is not followed (most paragraphs: only the lines on the grid).
     bound = _greedy_cost(paragraph, widths, spacing, squeeze)
@@ -92,6 +112,19 @@ def break_lines(
     return lines
 
 
+def widest_unbreakable(text: str, advances: Sequence[float], spacing: float) -> float:
+    """The width of the widest run of `text` that no rule lets a line break inside (a word, a number, a
+    character with the marks that may not leave it): the narrowest a column can be without breaking a rule."""
+    paragraph = _Paragraph(text, advances, spacing, float("inf"))
+    widest, start = 0.0, 0
+    for end in range(1, len(text) + 1):
+        if paragraph.allowed[end]:
+            shown = paragraph.shown(start, end)
+            widest = max(widest, paragraph.prefix[shown] - paragraph.prefix[start] + (shown - start - 1) * spacing)
+            start = paragraph.next_start[end]
+    return widest
+
+
 def _greedy_cost(paragraph: _Paragraph, widths: tuple[float, float], spacing: float, squeeze: float) -> float:
     """The cost of breaking each line at its own cheapest end, the first of equals (summed as the search does)."""
     start, total, n = 0, 0.0, len(paragraph.text)
@@ -105,11 +138,11 @@ def _greedy_cost(paragraph: _Paragraph, widths: tuple[float, float], spacing: fl
 class _Paragraph:
     """What the search for breaks asks of a paragraph again and again, worked out once."""
 
-    def __init__(self, text: str, advances: Sequence[float], spacing: float) -> None:
-        self.text, self.advances, self.spacing = text, advances, spacing
+    def __init__(self, text: str, advances: Sequence[float], spacing: float, width: float,
+                 only: frozenset[int] | None = None, ragged: bool = False) -> None:
+        self.text, self.advances, self.spacing, self.ragged = text, advances, spacing, ragged
         self.prefix = list(accumulate(advances, initial=0.0))  # ink of [a, b) = prefix[b] - prefix[a]
         self.narrow = list(accumulate((not is_wide(c) for c in text), initial=0))  # half-width chars before i
-        self.allowed = [False, *(may_break(text, i) for i in range(1, len(text))), True]  # a line may end at i
         n = len(text)
         self.next_start = list(range(n + 1))  # where the line after one ending at i starts: past the spaces
         for i in range(n - 1, -1, -1):
@@ -119,10 +152,38 @@ class _Paragraph:
         for i in range(1, n + 1):
             if text[i - 1].isspace():
                 self.trimmed[i] = self.trimmed[i - 1]
+        # a line may end at i
+        self.allowed = [False, *(may_break(text, i, text[self.trimmed[i] - 1 : self.trimmed[i]]) for i in range(1, n)),
+                        True]
+        self.penalty = [0.0] * (n + 1)  # what ending a line at i costs besides its spacing
+        self._long_words(width)
+        if only is not None:
+            self.allowed = [allowed and (i in only or i == n or text[i - 1].isspace())
+                            for i, allowed in enumerate(self.allowed)]
         # The natural length of [0, i) plus one gap, rising with i when no advance is below -spacing: then
         # the shortest line worth trying from a start is found by bisection, not by walking up to it.
         self.natural = [ink + i * spacing for i, ink in enumerate(self.prefix)]
         self.rising = all(advance + spacing >= 0 for advance in advances)
+
+    def _long_words(self, width: float) -> None:
+        """Let a word too long to push about break inside (LONG_WORD_SHARE), keeping the line-start and
+        line-end rules and never parting // ."""
+        text, n, start = self.text, len(self.text), 0
+        while start < n:
+            if not _in_word(text[start]):
+                start += 1
+                continue
+            end = start
+            while end < n and _in_word(text[end]):
+                end += 1
+            if self.prefix[end] - self.prefix[start] + (end - start - 1) * self.spacing > LONG_WORD_SHARE * width:
+                for i in range(start + 1, end):
+                    before, after = text[i - 1], text[i]
+                    if after in NO_START or before in NO_END or before == after == "/":
+                        continue
+                    self.allowed[i] = True
+                    self.penalty[i] = URL_BREAK_COST if before in URL_SEPARATORS else WORD_BREAK_COST
+            start = end
 
     def first_end(self, start: int, short_of: float) -> int:
         """An end at or before the first from `start` whose line is not shorter than `short_of`."""
@@ -146,7 +207,7 @@ def _candidates(paragraph: _Paragraph, start: int, width: float, spacing: float,
     text, advances, prefix, narrow, allowed = (paragraph.text, paragraph.advances, paragraph.prefix,
                                                paragraph.narrow, paragraph.allowed)
     n, size = len(text), advances[start] or 1.0
-    shortest = width - MAX_PUSH_OUT * size
+    shortest = -float("inf") if paragraph.ragged else width - MAX_PUSH_OUT * size
     found: list[tuple[int, float]] = []
     for end in range(min(paragraph.first_end(start, shortest), n), n + 1):
         ink = prefix[end] - prefix[start]
@@ -159,9 +220,12 @@ def _candidates(paragraph: _Paragraph, start: int, width: float, spacing: float,
         if end == n and natural <= width + EPSILON:
             found.append((end, 0.0))  # the last line, set at its natural spacing
             continue
+        if paragraph.ragged:
+            found.append((end, RAGGED_SHORT_COST * ((width - natural) / width) ** 2 + paragraph.penalty[end]))
+            continue
         deviation = ((width - prefix[shown] + prefix[start]) / max(shown - start - 1, 1) - spacing) / size
         off_grid = 0.0 if abs(deviation) <= 1e-3 else OFF_GRID_COST / (2 if narrow[shown] > narrow[start] else 1)
-        found.append((end, off_grid + deviation**2 * (2 if deviation > 0 else 1)))
+        found.append((end, off_grid + deviation**2 * (2 if deviation > 0 else 1) + paragraph.penalty[end]))
     if not found:  # nothing allowed fits: the greedy break (an unbreakable word longer than the line)
         end = _fit(advances, start, width, spacing)
         end = end if end >= n else _choose_break(paragraph, start, end, width, spacing - squeeze)
@@ -184,8 +248,9 @@ def _fit(advances: Sequence[float], start: int, width: float, spacing: float) ->
 
 def _choose_break(paragraph: _Paragraph, start: int, end: int, width: float, tightest: float) -> int:
     """Where to end a line that would naturally end at `end`: there if allowed, else one character
-    pushed in if it fits squeezed, else pushed out to the nearest allowed break."""
-    allowed, n = paragraph.allowed, len(paragraph.text)
+    pushed in if it fits squeezed, else pushed out to the nearest allowed break, else to the nearest place
+    that keeps the line-start and line-end rules at least."""
+    allowed, text, n = paragraph.allowed, paragraph.text, len(paragraph.text)
     if allowed[end]:
         return end
     pushed = end + 1
@@ -195,4 +260,7 @@ def _choose_break(paragraph: _Paragraph, start: int, end: int, width: float, tig
     for candidate in range(end - 1, start, -1):
         if allowed[candidate]:
             return candidate
-    return end  # one unbreakable word longer than the line
+    for candidate in range(end, start, -1):
+        if text[candidate] not in NO_START and text[candidate - 1] not in NO_END:
+            return candidate
+    return end  # nothing but marks that may not start a line

@@ -40,7 +40,7 @@ def parse(source: str) -> list[Parsed]:
     parsed = []
     for match in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", source):
         lines = [line.strip() for line in match.group().splitlines()]
-        text, offset = _join(lines), match.start() + (len(match.group()) - len(match.group().lstrip()))
+        text, offset = join_lines(lines), match.start() + (len(match.group()) - len(match.group().lstrip()))
         heading = HEADING.match(text)
         level = len(heading.group(1)) if heading else 0
         if heading:
@@ -49,7 +49,7 @@ def parse(source: str) -> list[Parsed]:
     return parsed
 
 
-def _join(lines: list[str]) -> str:
+def join_lines(lines: list[str]) -> str:
     """Join hard-wrapped lines: no space between Chinese characters, one between Latin words."""
     text = lines[0]
     for line in lines[1:]:

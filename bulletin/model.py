@@ -112,7 +112,8 @@ class Article(Model):
     """One article of an issue."""
 
     title: str = Field(min_length=1)
-    """The headline (小标宋 二号, centred)."""
+    """The headline (小标宋 二号, centred; long titles break between words into lines of even length). A
+    newline in it is a line break the editor chose."""
     kicker: str | None = None
     """引题: the line above the title."""
     subtitle: str | None = None
@@ -139,10 +140,22 @@ class Article(Model):
     def _one_block(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
 
+    @field_validator("title")
+    @classmethod
+    def _has_text(cls, value: str) -> str:
+        if not value.strip():
+            raise PydanticCustomError("title", "a title needs text, not only line breaks", {})
+        return value
+
+    @property
+    def headline(self) -> str:
+        """The title on one line: the editor's line breaks joined as wrapped lines are."""
+        return markup.join_lines([line.strip() for line in self.title.split("\n") if line.strip()])
+
     @property
     def toc_entry(self) -> str:
         """What the 目录 lists for this article."""
-        return self.toc_title or self.title
+        return self.toc_title or self.headline
 
 
 class Proofread(Model):

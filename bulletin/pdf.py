@@ -86,10 +86,13 @@ def _fetcher(assets: Path | None) -> Any:
                     raise ResourceError(f"font not installed: {face.family}")
                 return urls.URLFetcherResponse(face.path.as_uri(), face.path.read_bytes())
             if url.startswith("asset:") and assets is not None:
-                path = (assets / url.removeprefix("asset:")).resolve()
-                if not path.is_relative_to(assets.resolve()) or not path.is_file():
-                    raise ResourceError(f"not a file in the issue's folder: {url.removeprefix('asset:')}")
-                return urls.URLFetcherResponse(path.as_uri(), path.read_bytes())
+                from bulletin.photos import asset
+
+                try:
+                    data = asset(assets, url.removeprefix("asset:"))
+                except ValueError as error:
+                    raise ResourceError(str(error)) from None
+                return urls.URLFetcherResponse(url, data)
             raise ResourceError(f"refused to fetch {url}: only the issue's own files are read")
 
     return Fetcher(fail_on_errors=True)

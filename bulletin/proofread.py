@@ -700,7 +700,7 @@ def repeated_titles(context: Context) -> Iterator[Hit]:
     """An article whose title (spaces aside) is an earlier article's."""
     first: dict[str, int] = {}
     for i, article in enumerate(context.issue.articles):
-        title = re.sub(f"[{SPACES}]", "", article.title).strip()
+        title = re.sub(f"[{SPACES}]", "", article.headline).strip()
         if title in first:
             earlier = ("articles", first[title], "title")
             yield Hit(("articles", i, "title"), None, f"{_quote(article.title)} is also the title of article "

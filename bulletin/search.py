@@ -123,7 +123,7 @@ def article_text(article: Article) -> str:
 
 
 def _parts(article: Article) -> Iterator[str | None]:
-    yield from (article.kicker, article.title, article.subtitle, article.byline, article.dateline, article.note)
+    yield from (article.kicker, article.headline, article.subtitle, article.byline, article.dateline, article.note)
     for block in article.body:
         if isinstance(block, Prose):
             yield from (plain(paragraph.spans) for paragraph in block.paragraphs)
@@ -172,7 +172,7 @@ def _index(db: sqlite3.Connection, folder: Path) -> IndexReport:
             "INSERT INTO articles (path, stem, year, number, issue_line, date, position, title, text) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             ((name, issue.stem, issue.year, issue.number, issue.issue_line, issue.date.isoformat(), position,
-              article.title, article_text(article)) for position, article in enumerate(issue.articles)))
+              article.headline, article_text(article)) for position, article in enumerate(issue.articles)))
         db.execute("INSERT INTO files (path, sha256) VALUES (?, ?)", (name, digest))
     return IndexReport(added, updated, len(gone), unchanged, len(skipped), tuple(problems))
 

@@ -18,6 +18,7 @@ from bulletin.fonts import FontError, find_face
 from bulletin.html import TEMPLATES_DIR, environment, render_html
 from bulletin.layout import red_rgb_hex
 from bulletin.loader import display_path, find_publication
+from bulletin.photos import asset
 
 # On screen the issue is shown as an A4 sheet; for the true pages, download the PDF.
 SCREEN = """<style>
@@ -129,16 +130,20 @@ def handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
         def _file(self) -> None:
             """A font of the issue's chains, or a file under the issue's folder; nothing else."""
             kind, _, name = unquote(self.path).lstrip("/").partition("/")
-            folder = preview.path.parent.resolve()
+            if kind == "asset":
+                try:
+                    self._send(asset(preview.path.parent, name), "application/octet-stream")
+                except ValueError:
+                    self._send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
+                return
             try:
-                path = find_face(name).path if kind == "font" else (folder / name).resolve()
+                path = find_face(name).path
             except FontError:
                 path = None
-            if path is None or not path.is_file() or (kind == "asset" and not path.is_relative_to(folder)):
+            if path is None or not path.is_file():
                 self._send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
                 return
-            self._send(path.read_bytes(),
-                       f"font/{path.suffix[1:].lower()}" if kind == "font" else "application/octet-stream")
+            self._send(path.read_bytes(), f"font/{path.suffix[1:].lower()}")
 
         def _send(self, body: bytes, kind: str, status: HTTPStatus = HTTPStatus.OK, attachment: str = "") -> None:
             self.send_response(status)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bulletin import layout as L
 from bulletin.fonts import Chain
-from bulletin.linebreak import break_lines
+from bulletin.linebreak import break_lines, widest_unbreakable
 from bulletin.markup import Span
 from bulletin.model import Article, Issue, Photo, Prose, Role, Table
+from bulletin.photos import place, reference
 
 FieldPath = tuple[str | int, ...]
 
@@ -21,6 +24,7 @@ class SetLine:
     spans: tuple[Span, ...]
     spacing: float
     isolated: bool  # its text is in another face or size than the line's strut (the body face)
+    start: int = 0  # where it starts in its paragraph's text
 
 
 @dataclass(frozen=True)
@@ -32,26 +36,33 @@ class Block:
     marker: str = ""
     hang: float = 0.0  # points: the width the marker hangs in
     spacing: float = 0.0  # points: the natural letter-spacing of its lines (those not pushed in or out)
+    align: str = ""  # when not its element's alignment (a caption of several lines is justified)
 
 
 @dataclass(frozen=True)
 class PhotoBlock:
-    """A photo, its caption and credit."""
+    """A photo at its printed size in a frame of whole lines (so that what follows stays on the grid),
+    its caption and credit."""
 
     src: str
-    width: float
+    width_mm: float
+    height_mm: float
+    frame_pt: float  # the height of the frame the photo is centred in: a whole number of lines
     caption: Block | None
     credit: str | None
 
 
 @dataclass(frozen=True)
 class TableBlock:
-    """A table, as cells of text."""
+    """A table: its header row apart (repeated on each page it runs over), each cell's text in lines."""
 
+    head: list[list[str]]
     rows: list[list[str]]
-    header: bool
-    widths: list[float]
+    widths: list[float]  # each column's share of the type area, in per cent
     caption: str | None
+    keep_first: bool = False  # its first two rows go together
+    keep_last: bool = False  # its last two rows go together
+    tall: list[bool] = field(default_factory=list)  # rows so tall that they may break across pages
 
 
 @dataclass(frozen=True)
@@ -81,9 +92,11 @@ class Colophon:
 
 @dataclass
 class Typesetter:
-    """Sets the issue's text with the fonts of its elements' roles (layout.ELEMENTS)."""
+    """Sets the issue's text with the fonts of its elements' roles (layout.ELEMENTS); its photos are files
+    in the folder `assets` (the issue's)."""
 
     issue: Issue
+    assets: Path
     chains: dict[Role, Chain] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -97,23 +110,100 @@ class Typesetter:
         width = L.type_width_pt() - hang - inset
         indent = element.indent * L.char_pitch_pt()
         spacing = L.grid_spacing_pt(element.size) if element.size == L.BODY_SIZE_PT else 0.0
-        return Block(style, self._lines(spans, element, (width - indent, width), spacing), marker, hang, spacing)
+        lines = self._lines(spans, element, (width - indent, width), spacing, squeeze=True)
+        return Block(style, lines, marker, hang, spacing)
 
-    def ragged(self, text: str, style: str, *, balance: bool = False) -> Block:
-        """Lines broken where Chinese allows but not justified (the element centres or aligns them);
-        balanced in length when asked (titles)."""
-        element, spans, width = L.ELEMENTS[style], (Span(text),), L.type_width_pt()
-        lines = self._lines(spans, element, (width, width), 0.0)
-        if balance and len(lines) > 1:
-            low, high = width / len(lines), width
-            while high - low > 1:
-                middle = (low + high) / 2
-                if len(self._lines(spans, element, (middle, middle), 0.0)) > len(lines):
-                    low = middle
-                else:
-                    high = middle
-            lines = self._lines(spans, element, (high, high), 0.0)
-        return Block(style, tuple(SetLine(line.spans, 0.0, line.isolated) for line in lines))
+    def ragged(self, text: str, style: str, *, balance: bool = False, width: float | None = None) -> Block:
+        """Lines broken where Chinese allows but not justified (the element centres or aligns them), never
+        squeezed: each line fits at its natural spacing (in the type area, or `width` points). Balanced in
+        length when asked (titles), and then broken only between words and where the editor broke the text
+        (a newline)."""
+        element, width = L.ELEMENTS[style], width or L.type_width_pt()
+        lines: list[SetLine] = []
+        for part in (text.split("\n") if balance else [text]):
+            spans = (Span(part.strip()),)
+            if not spans[0].text:
+                continue
+            words = _word_ends(spans[0].text) if balance else None
+            set_part = self._lines(spans, element, (width, width), 0.0, squeeze=False, only=words)
+            if balance and len(set_part) > 1:
+                set_part = self._balanced(spans, element, len(set_part), words, width)
+            lines += [SetLine(line.spans, 0.0, line.isolated) for line in set_part]
+        return Block(style, tuple(lines))
+
+    def caption(self, text: str, style: str) -> Block:
+        """A caption: centred when it is one line, justified (its last line flush left) when longer."""
+        block = self.ragged(text, style)
+        if len(block.lines) < 2:
+            return block
+        justified = self.justified((Span(text),), style)
+        return Block(justified.style, justified.lines, spacing=justified.spacing, align="justify")
+
+    def _balanced(self, spans: tuple[Span, ...], element: L.Element, count: int, words: frozenset[int] | None,
+                  width: float) -> tuple[SetLine, ...]:
+        """The narrowest measure that still sets the text in `count` lines, each ending where it may (between
+        words, unless a word is longer than the full measure): lines of even length."""
+        text = "".join(span.text for span in spans)
+        advances = self._advances(spans, element)
+        full = {line.end for line in break_lines(text, advances, (width, width), 0.0, 0.0, only=words, ragged=True)}
+
+        def fits(measure: float) -> bool:
+            lines = break_lines(text, advances, (measure, measure), 0.0, 0.0, only=words, ragged=True)
+            return len(lines) <= count and all(line.end in full or words is None or line.end in words
+                                               or line.end >= len(text) or text[line.end].isspace()
+                                               or text[line.end - 1].isspace() for line in lines)
+
+        low, high = width / count, width
+        while high - low > 1:
+            middle = (low + high) / 2
+            if fits(middle):
+                high = middle
+            else:
+                low = middle
+        return self._lines(spans, element, (high, high), 0.0, squeeze=False, only=words)
+
+    def photo(self, photo: Photo, kept: int = 0) -> PhotoBlock:
+        """A photo in a frame of whole lines, sized to fit a page with its caption and credit and with the
+        `kept` lines above it that must share its page."""
+        caption = self.caption(photo.caption, "caption") if photo.caption else None
+        reserved = kept + (len(caption.lines) if caption else 0) + (1 if photo.credit else 0)
+        placement = place(self.assets / photo.photo, photo.width, reserved)
+        frame = math.ceil(placement.height_mm * L.PT_PER_MM / L.LINE_PITCH_PT - 0.01) * L.LINE_PITCH_PT
+        return PhotoBlock(reference(photo.photo.as_posix(), placement), placement.width_mm, placement.height_mm,
+                          frame, caption, photo.credit)
+
+    def table(self, table: Table) -> TableBlock:
+        """A table's cells broken into lines of their columns' width, kinsoku and all (what WeasyPrint would
+        do lets —— split), so that no cell runs past its column."""
+        columns = len(table.table[0])
+        frame = 2 * L.TABLE_PADDING_PT[1] + L.TABLE_RULE_PT  # what a cell takes of its column besides its text
+        needs = [max((self._widest(row[c], "table-head" if table.header and r == 0 else "table")
+                      for r, row in enumerate(table.table)), default=0.0) + frame for c in range(columns)]
+        shares = _shares(table.widths or [1.0] * columns, needs)
+        inner = [L.type_width_pt() * share / 100 - frame for share in shares]
+
+        def cells(row: list[str], style: str) -> list[str]:
+            return ["\n".join(_text(line) for line in self.ragged(text, style, width=max(width, 1.0)).lines)
+                    if text.strip() else "" for text, width in zip(row, inner, strict=True)]
+
+        head = [cells(table.table[0], "table-head")] if table.header else []
+        rows = [cells(row, "table") for row in table.table[1 if table.header else 0:]]
+        heights = [_row_height(row) for row in rows]
+        # Two rows at least on each side of a page break, unless they would take too much of a page: a table
+        # that keeps its first rows with its header and caption when they fill half a page leaves what comes
+        # before it (a title) alone at the foot of the page.
+        limit = L.TYPE_HEIGHT_MM * L.PT_PER_MM * L.TABLE_KEEP_SHARE
+        first = sum(_row_height(row) for row in head) + sum(heights[:2])
+        return TableBlock(head, rows, shares, table.caption,
+                          keep_first=len(rows) >= 2 and first <= limit,
+                          keep_last=len(rows) >= 2 and sum(heights[-2:]) <= limit,
+                          tall=[height > limit for height in heights])
+
+    def _widest(self, text: str, style: str) -> float:
+        """The widest run of a cell's text that may not break."""
+        element = L.ELEMENTS[style]
+        chain = self.chains[element.role]  # type: ignore[index]
+        return widest_unbreakable(text, [chain.advance(char) * element.size for char in text], 0.0)
 
     def spread(self, texts: list[str], style: str) -> list[tuple[str, float]]:
         """Texts set to the width of the longest, by letter-spacing (the stacked 编印单位)."""
@@ -124,20 +214,31 @@ class Typesetter:
         return [(text, (longest - width) / max(len(text) - 1, 1)) for text, width in zip(texts, widths, strict=True)]
 
     def _lines(self, spans: tuple[Span, ...], element: L.Element, widths: tuple[float, float],
-               spacing: float) -> tuple[SetLine, ...]:
+               spacing: float, *, squeeze: bool, only: frozenset[int] | None = None) -> tuple[SetLine, ...]:
+        """The text in lines; justified lines squeezed when they must be, the others (`squeeze` false) ragged."""
         text = "".join(span.text for span in spans)
         styles = [span.bold for span in spans for _ in span.text]
-        advances = [
-            self.chains["bold" if bold else element.role].advance(char) * element.size  # type: ignore[index]
-            for char, bold in zip(text, styles, strict=True)
-        ]
-        squeeze = L.MAX_SQUEEZE_EM * element.size
+        advances = self._advances(spans, element)
+        squeezed = L.MAX_SQUEEZE_EM * element.size if squeeze else 0.0
         strut = element.role == L.BODY_ROLE and element.size == L.BODY_SIZE_PT
         return tuple(
             SetLine(_spans(text[line.start : line.end], styles[line.start : line.end]), line.spacing,
-                    not (strut and self._in_strut_face(text, styles, line.start, line.end)))
-            for line in break_lines(text, advances, widths, spacing, squeeze)
+                    not (strut and self._in_strut_face(text, styles, line.start, line.end)), line.start)
+            for line in break_lines(text, advances, widths, spacing, squeezed, only=only, ragged=not squeeze)
         )
+
+    def _advances(self, spans: tuple[Span, ...], element: L.Element) -> list[float]:
+        """Each character's advance in points, as the renderer sets it: a run that its face draws as one
+        glyph (——) shares that glyph's advance, within a span (a span is a text box of its own)."""
+        advances: list[float] = []
+        for span in spans:
+            chain = self.chains["bold" if span.bold else element.role]  # type: ignore[index]
+            i = 0
+            while i < len(span.text):
+                length, advance = chain.composed(span.text, i)
+                advances += [advance * element.size / length] * length
+                i += length
+        return advances
 
     def _in_strut_face(self, text: str, bolds: list[bool], start: int, end: int) -> bool:
         """Whether characters [start, end) are all set in the face that gives every line its height and
@@ -177,8 +278,8 @@ def _texts(issue: Issue) -> Iterator[tuple[FieldPath, str, str, int]]:
     yield ("kind",), issue.kind, "kind", 0
     yield ("number",), issue.issue_line, "number", 0
     yield ("date",), issue.date_text, "issuer", 0
-    yield ("toc",), "目　录※", "toc-heading", 0  # what the template itself prints
-    yield ("toc",), "※", "p", 0
+    yield ("toc",), TOC_HEADING, "toc-heading", 0
+    yield ("toc",), "※", "toc-item", 0
     yield (), "— 0123456789", "page-number", 0
     for i, issuer in enumerate(issue.issuers):
         yield ("issuers", i), issuer, "issuer", 0
@@ -223,6 +324,16 @@ def _article_texts(path: FieldPath, article: Article) -> Iterator[tuple[FieldPat
                     yield (*path, "body", j, "table", r, c), cell, style, 0
 
 
+def _row_height(row: list[str]) -> float:
+    """A table row's height in points: its tallest cell's lines, padding and rule."""
+    lines = max((cell.count("\n") + 1 for cell in row if cell), default=1)
+    return lines * L.TABLE_LINE_HEIGHT * L.ELEMENTS["table"].size + 2 * L.TABLE_PADDING_PT[0] + L.TABLE_RULE_PT
+
+
+def _text(line: SetLine) -> str:
+    return "".join(span.text for span in line.spans)
+
+
 def _spans(text: str, bolds: list[bool]) -> tuple[Span, ...]:
     """Regroup characters into runs of one style."""
     runs, start = [], 0
@@ -234,13 +345,14 @@ def _spans(text: str, bolds: list[bool]) -> tuple[Span, ...]:
 
 
 HEADING_STYLES = {0: "p", 1: "h1", 2: "h2", 3: "h3", 4: "h4"}
+TOC_HEADING = "目　录"
 
 
 def set_issue(issue: Issue, typesetter: Typesetter) -> dict[str, object]:
     """The template context: masthead, 目录, articles and colophon, all set in lines."""
     t = typesetter
     hang = L.INDENT_CHARS * L.char_pitch_pt()
-    articles = [_set_article(article, t) for article in issue.articles]
+    articles = [set_article(article, t) for article in issue.articles]
     toc = [t.justified((Span(article.toc_entry),), "toc-item", hang=hang, marker="※") for article in issue.articles
            ] if issue.shows_toc else []
     size = L.ELEMENTS["distribution"].size
@@ -256,8 +368,9 @@ def set_issue(issue: Issue, typesetter: Typesetter) -> dict[str, object]:
         [f"{role}：{name}" for role, name in issue.signoff.items()],
         f"共印{issue.copies}份" if issue.copies else None,
     )
-    return {"issue": issue, "articles": articles, "toc": toc, "colophon": colophon,
-            "name_size": masthead_size(issue.name), "issuers": t.spread(issue.issuers, "issuer")}
+    return {"issue": issue, "articles": articles, "toc": toc, "toc_heading": t.ragged(TOC_HEADING, "toc-heading"),
+            "colophon": colophon if colophon.distribution or colophon.contacts or colophon.signoff or colophon.copies
+            else None, "name_size": masthead_size(issue.name), "issuers": t.spread(issue.issuers, "issuer")}
 
 
 def masthead_size(name: str) -> float:
@@ -265,32 +378,67 @@ def masthead_size(name: str) -> float:
     return min(L.MASTHEAD_MAX_SIZE_PT, L.type_width_pt() / max(len(name), 1))
 
 
-def _set_article(article: Article, t: Typesetter) -> SetArticle:
+def _shares(weights: list[float], needs: list[float]) -> list[float]:
+    """Column widths in per cent of the type area: as the editor weighted them, but each at least as wide as
+    its widest unbreakable text needs (`needs`, points), so far as the type area allows: what a column
+    lacks is taken from the others in proportion to their width, none below its own need."""
+    total = L.type_width_pt()
+    needs = [min(need, 1.5 * total / len(needs)) for need in needs]  # no column may crowd the others out
+    if sum(needs) > total:  # not all can have what they need: each the same share of it
+        needs = [need * total / sum(needs) for need in needs]
+    widths = [total * weight / sum(weights) for weight in weights]
+    for _ in range(len(widths)):
+        short = [i for i, width in enumerate(widths) if width < needs[i] - 1e-6]
+        if not short:
+            break
+        for i in short:
+            widths[i] = needs[i]
+        spare = [i for i in range(len(widths)) if i not in short]
+        excess = sum(widths) - total
+        room = sum(widths[i] - needs[i] for i in spare)
+        for i in spare:
+            widths[i] -= excess * (widths[i] - needs[i]) / room if room > 0 else 0
+    return [100 * width / total for width in widths]
+
+
+def set_article(article: Article, t: Typesetter) -> SetArticle:
+    """An article set in lines; its photos sized so that each fits a page with its caption and credit and
+    with what must stay with it above (the title, a heading)."""
     def ragged(text: str | None, style: str) -> Block | None:
         return t.ragged(text, style) if text else None
 
+    heads = [ragged(article.kicker, "kicker"), t.ragged(article.title, "title", balance=True),
+             ragged(subtitle_line(article), "subtitle"), ragged(article.byline, "byline"),
+             ragged(article.dateline, "dateline")]
+    note = t.justified((Span("编者按：", bold=True), Span(article.note)), "note") if article.note else None
+    kept = 0 if note else sum(len(head.lines) for head in heads if head)  # lines that go with what follows
     blocks: list[Block | PhotoBlock | TableBlock] = []
     for item in article.body:
         if isinstance(item, Prose):
-            blocks += [t.justified(p.spans, HEADING_STYLES[p.level]) for p in item.paragraphs]
+            for paragraph in item.paragraphs:
+                block = t.justified(paragraph.spans, HEADING_STYLES[paragraph.level])
+                blocks.append(block)
+                kept = kept + len(block.lines) if paragraph.level else 0  # a heading goes with what follows
         elif isinstance(item, Photo):
-            blocks.append(PhotoBlock(f"asset:{item.photo.as_posix()}", item.width, ragged(item.caption, "caption"),
-                                     item.credit))
+            blocks.append(t.photo(item, kept))
+            kept = 0
         else:
-            columns = len(item.table[0])
-            blocks.append(TableBlock(item.table, item.header, item.widths or [1.0] * columns, item.caption))
-    note = t.justified((Span("编者按：", bold=True), Span(article.note)), "note") if article.note else None
+            blocks.append(t.table(item))
+            kept = 0
+    kicker, title, subtitle, byline, dateline = heads
+    assert title is not None
     return SetArticle(
-        bookmark=article.title,
-        kicker=ragged(article.kicker, "kicker"),
-        title=t.ragged(article.title, "title", balance=True),
-        subtitle=ragged(subtitle_line(article), "subtitle"),
-        byline=ragged(article.byline, "byline"),
-        dateline=ragged(article.dateline, "dateline"),
-        note=note,
-        blocks=blocks,
+        bookmark=article.headline, kicker=kicker, title=title, subtitle=subtitle, byline=byline,
+        dateline=dateline, note=note, blocks=blocks,
         source=[t.ragged(line, "source") for line in reprint_lines(article)],
     )
+
+
+def _word_ends(text: str) -> frozenset[int]:
+    """Where a title's line may end: between words."""
+    from bulletin.words import boundaries
+
+    return boundaries(text)
 
 
 def subtitle_line(article: Article) -> str | None:

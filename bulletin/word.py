@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import unquote
 
 import docx
 from docx.document import Document
@@ -26,15 +28,29 @@ from lxml import etree
 from bulletin import layout as L
 from bulletin.markup import Span
 from bulletin.model import Article, Issue, Photo, Prose, Role, Table
-from bulletin.typeset import HEADING_STYLES, masthead_size, reprint_lines, subtitle_line
+from bulletin.photos import asset
+from bulletin.typeset import (
+    HEADING_STYLES,
+    Block,
+    PhotoBlock,
+    TableBlock,
+    Typesetter,
+    masthead_size,
+    reprint_lines,
+    set_article,
+    subtitle_line,
+)
 
 TWIPS_PER_PT = 20
 EIGHTHS_PER_PT = 8  # border widths
 ALIGN = {"justify": "both", "center": "center", "left": "left", "right": "right"}
 OUTLINE = {"title": 0, "h1": 1, "h2": 2, "h3": 3, "h4": 4}  # Word's navigation pane: articles, then headings
-KEEP_WITH_NEXT = {"kicker", "title", "subtitle", "byline", "dateline", "h1", "h2", "h3", "h4", "toc-heading"}
+KEEP_WITH_NEXT = {"kicker", "title", "subtitle", "byline", "dateline", "h1", "h2", "h3", "h4", "toc-heading",
+                  "photo"}
+KEEP_LINES = {"kicker", "title", "subtitle", "byline", "dateline", "h1", "h2", "h3", "h4"}  # never split, as in the PDF
 # Off the document grid: the masthead, the rule, the page numbers and pictures, and every size but the body's.
 OFF_GRID = {"name", "kind", "photo", "page-number", "red-rule"}
+TABLE_TEXT = {"table", "table-head"}
 EAST_ASIAN_PUNCTUATION = frozenset("“”‘’—…·")  # must stay in the CJK font, not the Latin one
 STRONG = "Strong"
 # What Word looks for when an office face is missing: the faces Windows itself ships.
@@ -49,8 +65,9 @@ def render_docx(issue: Issue, assets: Path) -> bytes:
     _add_masthead(document, issue)
     if issue.shows_toc:
         _add_toc(document, issue)
+    typesetter = Typesetter(issue, assets)
     for index, article in enumerate(issue.articles):
-        _add_article(document, article, assets, before=(2 if index == 0 and not issue.shows_toc else 1))
+        _add_article(document, article, typesetter, before=L.ARTICLE_SPACE_LINES[min(index, 1)])
     _add_colophon(document, issue)
     _set_properties(document, issue)
     _declare_fonts(document, issue)
@@ -88,6 +105,10 @@ def _setup_styles(document: Document, issue: Issue) -> None:
     for slot in ("w:val", "w:eastAsia"):
         language.set(qn(slot), "zh-CN")
     paragraph_defaults = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    _no_auto_space(paragraph_defaults)
+    # Lines are kept together where the PDF keeps them (keepNext, keepLines) and nowhere else: LibreOffice
+    # reads a missing w:widowControl as two lines kept at each end of every paragraph, which the PDF has not.
+    _child(paragraph_defaults, "w:widowControl").set(qn("w:val"), "0")
     _spacing(paragraph_defaults, before=0, line=L.LINE_PITCH_TWIPS)
     # Normal carries the body size too: LibreOffice sizes the docGrid's character pitch from it.
     known = {style.name: style for style in styles}
@@ -128,10 +149,16 @@ def _paragraph_style(document: Document, known: dict[str, Any], issue: Issue, na
     paragraph = _reset(style.element, "w:pPr")
     if name in KEEP_WITH_NEXT:
         _child(paragraph, "w:keepNext")
+    if name in KEEP_LINES:
+        _child(paragraph, "w:keepLines")
+    _no_auto_space(paragraph)
     # Not snapped to the character grid (LibreOffice gives a 16-pt character two 15.8-pt cells): set
     # DOCX_CONDENSE_PT tight instead, 28 characters fill the line in Word, WPS and LibreOffice alike.
     _child(paragraph, "w:snapToGrid").set(qn("w:val"), "0")
-    _spacing(paragraph, before=0, line=None if name in OFF_GRID else L.LINE_PITCH_TWIPS)
+    line = None if name in OFF_GRID else L.LINE_PITCH_TWIPS
+    if name in TABLE_TEXT:  # a table's lines, as the PDF sets them
+        line = round(L.TABLE_LINE_HEIGHT * element.size * TWIPS_PER_PT)
+    _spacing(paragraph, before=0, line=line)
     if element.indent:
         indent = _child(paragraph, "w:ind")
         indent.set(qn("w:firstLineChars"), str(round(element.indent * 100)))
@@ -139,6 +166,15 @@ def _paragraph_style(document: Document, known: dict[str, Any], issue: Issue, na
     _child(paragraph, "w:jc").set(qn("w:val"), ALIGN[element.align])
     if name in OUTLINE:
         _child(paragraph, "w:outlineLvl").set(qn("w:val"), str(OUTLINE[name]))
+
+
+def _no_auto_space(paragraph: XmlElement) -> None:
+    """As the PDF sets it: no space put in between Chinese and Latin letters or digits (Word and WPS add a
+    quarter em there unless told not to: "2018 年第 11 期"), and no punctuation hanging past the right edge of
+    the type area. (LibreOffice reads neither: its DOCX import skips w:autoSpaceDE and w:autoSpaceDN, and
+    takes w:overflowPunct the other way round, so that it lets a closing mark hang whatever is written.)"""
+    for tag in ("w:overflowPunct", "w:autoSpaceDE", "w:autoSpaceDN"):
+        _child(paragraph, tag).set(qn("w:val"), "0")
 
 
 def _style(document: Document, known: dict[str, Any], name: str, kind: WD_STYLE_TYPE) -> Any:
@@ -275,6 +311,38 @@ def _add_spans(paragraph: Paragraph, spans: tuple[Span, ...]) -> None:
             _child(run._r.get_or_add_rPr(), "w:rFonts").set(qn("w:hint"), "eastAsia")
 
 
+def _set_paragraph(document: Document, style: str, spans: tuple[Span, ...], block: Block) -> Paragraph:
+    """A paragraph of text, each line that the PDF squeezes to push a character in set as tight again (Word
+    and LibreOffice squeeze no line: left to DOCX_CONDENSE_PT alone, they would push the character out and
+    the paragraph could take a line more than in the PDF)."""
+    squeezed = [line.spacing < block.spacing - 1e-6 for line in block.lines]
+    if not any(squeezed):
+        return _paragraph(document, style, spans)
+    paragraph = _paragraph(document, style)
+    element = L.ELEMENTS[style]
+    condensed = L.DOCX_CONDENSE_PT if style not in OFF_GRID and element.size == L.BODY_SIZE_PT else 0.0
+    ends = [line.start for line in block.lines[1:]] + [sum(len(span.text) for span in spans)]
+    for line, end, tight in zip(block.lines, ends, squeezed, strict=True):
+        runs = len(paragraph.runs)
+        _add_spans(paragraph, _cut(spans, line.start, end))
+        if tight:
+            twips = -math.ceil((condensed + block.spacing - line.spacing) * TWIPS_PER_PT)
+            for run in paragraph.runs[runs:]:
+                _child(run._r.get_or_add_rPr(), "w:spacing").set(qn("w:val"), str(twips))
+    return paragraph
+
+
+def _cut(spans: tuple[Span, ...], start: int, end: int) -> tuple[Span, ...]:
+    """The spans' text from offset `start` to `end`, in its spans."""
+    cut, offset = [], 0
+    for span in spans:
+        text = span.text[max(start - offset, 0) : max(end - offset, 0)]
+        if text:
+            cut.append(Span(text, span.bold))
+        offset += len(span.text)
+    return tuple(cut)
+
+
 def _text(text: str) -> tuple[Span, ...]:
     return (Span(text),)
 
@@ -317,8 +385,15 @@ def _add_toc(document: Document, issue: Issue) -> None:
             indent.set(qn(slot), value)
 
 
-def _add_article(document: Document, article: Article, assets: Path, before: int) -> None:
-    heads = [("kicker", article.kicker), ("title", article.title), ("subtitle", subtitle_line(article)),
+def _add_article(document: Document, article: Article, typesetter: Typesetter, before: int) -> None:
+    """An article: its title broken where the PDF breaks it (between words, or where the editor did), its
+    photos and tables sized as the PDF sizes them."""
+    composed = set_article(article, typesetter)
+    photos = iter([block for block in composed.blocks if isinstance(block, PhotoBlock)])
+    tables = iter([block for block in composed.blocks if isinstance(block, TableBlock)])
+    paragraphs = iter([block for block in composed.blocks if isinstance(block, Block)])
+    title = "\n".join("".join(span.text for span in line.spans) for line in composed.title.lines)
+    heads = [("kicker", article.kicker), ("title", title), ("subtitle", subtitle_line(article)),
              ("byline", article.byline), ("dateline", article.dateline)]
     for style, text in heads:
         if text:
@@ -326,44 +401,96 @@ def _add_article(document: Document, article: Article, assets: Path, before: int
             before = 0
     if article.note:
         _paragraph(document, "note", (Span("编者按：", bold=True), Span(article.note)))
+    previous: object = None
     for block in article.body:
         if isinstance(block, Prose):
             for parsed in block.paragraphs:
-                _paragraph(document, HEADING_STYLES[parsed.level], parsed.spans)
+                _set_paragraph(document, HEADING_STYLES[parsed.level], parsed.spans, next(paragraphs))
         elif isinstance(block, Photo):
-            _add_photo(document, block, assets)
+            _add_photo(document, block, next(photos), typesetter.assets)
         elif isinstance(block, Table):
-            _add_table(document, block)
+            if not isinstance(previous, Table):
+                _table_space(document, keep=True)
+            _add_table(document, block, next(tables))
+            _table_space(document)  # also what keeps two tables apart: Word and LibreOffice join adjacent ones
+        previous = block
     for line in reprint_lines(article):
         _paragraph(document, "source", _text(line))
 
 
-def _add_photo(document: Document, photo: Photo, assets: Path) -> None:
+def _add_photo(document: Document, photo: Photo, placed: PhotoBlock, assets: Path) -> None:
+    """The photo as the PDF prints it: the same size, the same pixels (upright, at most PHOTO_DPI)."""
+    data = asset(assets, unquote(placed.src.removeprefix("asset:")))
     paragraph = _paragraph(document, "photo")
-    paragraph.add_run().add_picture(str(assets / photo.photo), width=Mm(L.TYPE_WIDTH_MM * photo.width))
-    if photo.caption:
-        _paragraph(document, "caption", _text(photo.caption))
+    # Never wider than the type area as Word rounds it (whole twips): LibreOffice pushes a picture that is
+    # wider than its line by a hair off to the right.
+    scale = min(1.0, (round(L.type_width_pt() * TWIPS_PER_PT) - 1) * 635 / Mm(placed.width_mm))
+    picture = paragraph.add_run().add_picture(io.BytesIO(data), width=Length(round(Mm(placed.width_mm) * scale)),
+                                              height=Length(round(Mm(placed.height_mm) * scale)))
+    for side in ("distT", "distB", "distL", "distR"):  # no space around it: LibreOffice would add 3.2 mm a side
+        picture._inline.set(side, "0")
+    # Its frame of whole lines filled out below it, so that what follows stays on the grid as in the PDF (which
+    # centres the photo in the frame: Word and LibreOffice drop space before a paragraph at the top of a page).
+    spare = math.floor((placed.frame_pt - Mm(placed.height_mm * scale).pt) * TWIPS_PER_PT)
+    properties = paragraph._p.get_or_add_pPr()
+    _spacing(properties, before=0, line=None)
+    properties.find(qn("w:spacing")).set(qn("w:after"), str(max(0, spare)))
+    if photo.caption and placed.caption:
+        caption = _paragraph(document, "caption", _text(photo.caption))
+        properties = caption._p.get_or_add_pPr()
+        if placed.caption.align:  # several lines: justified, as in the PDF
+            _child(properties, "w:jc").set(qn("w:val"), ALIGN[placed.caption.align])
+        if photo.credit:
+            _child(properties, "w:keepNext")
     if photo.credit:
         _paragraph(document, "credit", _text(photo.credit))
 
 
-def _add_table(document: Document, block: Table) -> None:
+def _add_table(document: Document, block: Table, composed: TableBlock) -> None:
+    """A table as the PDF sets it: the same column widths, each cell's text broken into the same lines (so
+    that rows are as tall and pages end alike), cells centred both ways, the header repeated on each page,
+    no row split, and never one row alone on either side of a page break."""
     if block.caption:
-        _paragraph(document, "table-head", _text(block.caption))
-    weights = block.widths or [1.0] * len(block.table[0])
-    widths = [Pt(L.type_width_pt() * weight / sum(weights)) for weight in weights]
+        _child(_paragraph(document, "table-head", _text(block.caption))._p.get_or_add_pPr(), "w:keepNext")
+    widths = [Pt(L.type_width_pt() * share / 100) for share in composed.widths]
     table = _table(document, len(block.table), widths, borders=True)
-    for r, row in enumerate(block.table):
+    first = len(composed.head)
+    kept = {*range(first), *([first] if composed.keep_first else []),  # rows kept with the row after them
+            *([len(block.table) - 2] if composed.keep_last else [])}
+    set_rows = [*composed.head, *composed.rows]  # each cell's text in the lines the PDF breaks it into
+    tall = [False] * first + composed.tall
+    for r, row in enumerate(set_rows):
         style = "table-head" if block.header and r == 0 else "table"
+        properties = table.rows[r]._tr.get_or_add_trPr()
+        if not tall[r]:
+            _child(properties, "w:cantSplit")
+        if block.header and r == 0:
+            _child(properties, "w:tblHeader")
         for c, text in enumerate(row):
-            _fill(table.cell(r, c), style, _text(text))
-    if block.header:
-        _child(table.rows[0]._tr.get_or_add_trPr(), "w:tblHeader")
+            cell = table.cell(r, c)
+            paragraph = _fill(cell, style, _text(text))
+            _valign(cell, "center")
+            if r in kept and r < len(block.table) - 1:
+                _child(paragraph._p.get_or_add_pPr(), "w:keepNext")
+
+
+def _table_space(document: Document, *, keep: bool = False) -> None:
+    """The half line the PDF leaves above and below a table (one between two tables), as an empty paragraph;
+    the one above kept with the table (so that what is kept with the table stays with it). The space is the
+    paragraph's space before, its line a twip: at the top of a page Word and LibreOffice drop it, as the PDF
+    drops a table's margin there."""
+    properties = _paragraph(document, "table")._p.get_or_add_pPr()
+    _spacing(properties, before=round(L.TABLE_MARGIN_LINES * L.LINE_PITCH_TWIPS) - 1, line=1)
+    if keep:
+        _child(properties, "w:keepNext")
 
 
 def _add_colophon(document: Document, issue: Issue) -> None:
     """The colophon: a table floated to the bottom of the last page's type area (Word and WPS place it
-    there; LibreOffice sets it inline after the text), its rules the table's borders."""
+    there; LibreOffice sets it inline after the text), its rules the table's borders. (A frame, w:framePr,
+    would stand at the foot in LibreOffice no better, and there loses its rules.)"""
+    if not (issue.distribution or issue.contacts or issue.signoff or issue.copies):
+        return  # no colophon: not even its rules
     size = L.ELEMENTS["distribution"].size
     inset = round(L.COLOPHON_INDENT_CHARS * size * TWIPS_PER_PT)
     table = _table(document, 0, [Pt(L.type_width_pt())], borders=False)
@@ -440,11 +567,18 @@ def _table(document: Document, rows: int, widths: Sequence[Length], *, borders: 
     properties = table._tbl.tblPr
     _child(properties, "w:tblW").set(qn("w:w"), str(round(sum(widths) / 635)))
     properties.find(qn("w:tblW")).set(qn("w:type"), "dxa")
-    if not borders:  # layout tables: the text lines up with the type area's edges
-        margins = _child(properties, "w:tblCellMar")
-        for side in ("w:left", "w:right"):
+    # Layout tables: the text lines up with the type area's edges. Data tables: cells padded as in the PDF,
+    # and indented by that padding, so that their rules (not their text) line up with the edges.
+    vertical, horizontal = L.TABLE_PADDING_PT if borders else (0.0, 0.0)
+    if borders:
+        indent = _child(properties, "w:tblInd")
+        indent.set(qn("w:w"), str(round(horizontal * TWIPS_PER_PT)))
+        indent.set(qn("w:type"), "dxa")
+    margins = _child(properties, "w:tblCellMar")
+    for side, padding in (("w:top", vertical), ("w:left", horizontal), ("w:bottom", vertical), ("w:right", horizontal)):
+        if borders or side in ("w:left", "w:right"):
             margin = _child(margins, side)
-            margin.set(qn("w:w"), "0")
+            margin.set(qn("w:w"), str(round(padding * TWIPS_PER_PT)))
             margin.set(qn("w:type"), "dxa")
     return table
 

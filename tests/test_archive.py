@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -172,3 +173,18 @@ def test_index_writes_the_catalogue_and_compilations(archive: Path) -> None:
     assert 'href="../build/2018-02.pdf"' in year  # the latest build of an unpublished issue
     for href in ("../archive/2018/gslxx-2018-01.docx", "../build/2018-02.pdf"):
         assert (site / href).resolve().exists()  # the relative links open from disk
+
+
+def test_a_changed_module_of_the_tool_rebuilds_everything() -> None:
+    """An upgraded or edited bulletin rebuilds: its code is part of what every output depends on."""
+    from bulletin import build, word
+
+    module = Path(word.__file__)
+    before = build.environment_digest(("pdf",))
+    stat = module.stat()
+    try:
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+        assert build.environment_digest(("pdf",)) != before
+    finally:
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert build.environment_digest(("pdf",)) == before

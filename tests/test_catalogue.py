@@ -19,6 +19,7 @@ from bulletin.archive import Entry, scan
 from bulletin.catalogue import compile_year, write_catalogue
 from bulletin.html import render_html
 from bulletin.pdf import render_pdf
+from bulletin.typeset import Typesetter
 
 TITLE_SIZE = 22.0  # article titles are set 二号; nothing else of an issue is
 ESCAPED = "<b>&"
@@ -163,7 +164,8 @@ def own_page_texts(entries: list[Entry]) -> list[list[str]]:
     """Each 2018 issue's own PDF, page by page."""
     texts = []
     for entry in issues_of(entries, 2018):
-        with pdfplumber.open(io.BytesIO(render_pdf(render_html(entry.issue), entry.path.parent))) as pdf:
+        with pdfplumber.open(io.BytesIO(render_pdf(
+                render_html(entry.issue, Typesetter(entry.issue, entry.path.parent)), entry.path.parent))) as pdf:
             texts.append([page.extract_text() for page in pdf.pages])
     return texts
 

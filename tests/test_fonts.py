@@ -149,3 +149,20 @@ def test_chains_of_free_faces_are_shared_and_chains_with_an_office_face_looked_u
     assert Chain.of("fangsong", free) is Chain.of("fangsong", free)  # what one issue looked up, the next reuses
     office = ("仿宋_GB2312", *free)
     assert Chain.of("fangsong", office) is not Chain.of("fangsong", office)  # it may have been installed since
+
+
+def test_a_dash_pair_is_measured_as_the_one_glyph_noto_sets_it_in(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """HarfBuzz applies Noto CJK's ccmp ligature to —— (one two-em dash, narrower than two dashes): the line
+    breaker measures that glyph, from the font and again from the cache."""
+    import bulletin.fonts as fonts
+
+    bold = FONTS_DIR / FREE_FACES["Noto Serif CJK SC Bold"].file
+    for attempt in ("from the font", "from the cache"):
+        monkeypatch.setattr(fonts, "CACHE_DIR", tmp_path)
+        fonts.metrics.cache_clear()
+        found = fonts.metrics(bold)
+        assert found.ligatures["——"] == pytest.approx(1.766) and found.advances[0x2014] == pytest.approx(0.928), attempt
+    chain = Chain("bold", ROLES["bold"])
+    assert chain.composed("a——b", 1) == (2, pytest.approx(1.766)) and chain.composed("a——b", 0)[0] == 1
+    fonts.metrics.cache_clear()

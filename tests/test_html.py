@@ -8,7 +8,8 @@ import pytest
 from conftest import ISSUES, ROOT
 
 from bulletin.html import render_html
-from bulletin.loader import load
+from bulletin.loader import Loaded, load
+from bulletin.typeset import Typesetter
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SAMPLES = {
@@ -18,9 +19,13 @@ SAMPLES = {
 }
 
 
+def html_of(loaded: Loaded) -> str:
+    return render_html(loaded.issue, Typesetter(loaded.issue, loaded.path.parent))
+
+
 @pytest.mark.parametrize("name", SAMPLES)
 def test_html_matches_golden(name: str, regen_golden: bool) -> None:
-    html = render_html(load(SAMPLES[name]).issue)
+    html = html_of(load(SAMPLES[name]))
     golden = GOLDEN / f"{name}.html"
     if regen_golden:
         golden.write_text(html, encoding="utf-8")
@@ -37,7 +42,7 @@ def test_content_is_escaped_never_run_as_markup_or_template(tmp_path: Path) -> N
     (tmp_path / "issues" / "meeting.png").write_bytes((SAMPLES["features"].parent / "meeting.png").read_bytes())
     path = tmp_path / "issues" / "x.yaml"
     path.write_text(hostile, encoding="utf-8")
-    html = render_html(load(path).issue)
+    html = html_of(load(path))
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "{{ 7*7 }}" in html.replace("&#34;", '"') and "49" not in html.split("<body>")[1][:2000]
     assert "&amp;amp;" in html

@@ -20,6 +20,7 @@ from bulletin.importer import import_draft, read_draft, write_issue
 from bulletin.loader import Loaded, load
 from bulletin.model import Issue, Prose, Table
 from bulletin.pdf import render_pdf
+from bulletin.typeset import Typesetter
 from bulletin.word import render_docx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,7 +76,8 @@ def pdf_texts(imported: dict[str, Imported]) -> dict[str, str]:
     """The text of each imported reference's PDF, a line a printed line: rendered once."""
     texts = {}
     for stem, item in imported.items():
-        pdf = render_pdf(render_html(item.issue), item.loaded.path.parent)
+        pdf = render_pdf(render_html(item.issue, Typesetter(item.issue, item.loaded.path.parent)),
+                         item.loaded.path.parent)
         with pdfplumber.open(io.BytesIO(pdf)) as document:
             texts[stem] = "\n".join(page.extract_text() or "" for page in document.pages)
     return texts

@@ -80,3 +80,33 @@ def test_ways_dearer_than_the_greedy_breaks_are_dropped_without_changing_the_bes
     with mock.patch.object(linebreak, "_greedy_cost", lambda *arguments: float("inf")):  # every way followed
         unbounded = break_lines(text, advances, (WIDTH - 2 * SIZE, WIDTH), SPACING, SQUEEZE)
     assert bounded == unbounded
+
+
+def widths_of(text: str) -> list[float]:
+    return [SIZE if is_wide(char) else SIZE / 2 for char in text]
+
+
+def test_a_long_url_breaks_after_its_separators_not_past_the_edge() -> None:
+    text = "原文链接：https://www.example.gov.cn/news/2018/department/office/notice-of-the-meeting.html"
+    lines = break_lines(text, widths_of(text), (WIDTH, WIDTH), 0.0, 0.0, ragged=True)  # never squeezed
+    assert len(lines) == 2
+    first = lines[0]
+    assert text[first.end - 1] in linebreak.URL_SEPARATORS  # after a / . - and the like
+    assert sum(widths_of(text)[first.start:first.end]) <= WIDTH + 0.01  # it fits unsqueezed
+
+
+def test_an_unbreakable_run_longer_than_a_line_breaks_inside_rather_than_stretch_a_line() -> None:
+    text = "字" * 25 + "并建立" + "a" * 120 + "字"
+    lines = break_lines(text, widths_of(text), (WIDTH, WIDTH), SPACING, SQUEEZE)
+    assert lines[0].end - lines[0].start >= 26  # not three characters stretched over the measure
+    assert all(abs(line.spacing - SPACING) < 2 for line in lines[:-1])
+
+
+def test_a_space_lets_no_closing_mark_start_a_line_and_no_opening_one_end_it() -> None:
+    assert not may_break("JyK %", 4) and not may_break("（ x", 2) and may_break("a b", 2)
+
+
+def test_a_title_breaks_only_at_the_offsets_it_is_given() -> None:
+    text = "字" * 20 + "字" * 10
+    lines = break_lines(text, widths_of(text), (WIDTH, WIDTH), 0.0, 0.0, only=frozenset({12}), ragged=True)
+    assert [line.end for line in lines] == [12, 30]

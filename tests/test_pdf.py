@@ -157,7 +157,7 @@ def show(lines: Iterator[Any] | list[Any], limit: int = 25) -> str:
 
 def render(loaded: Loaded) -> bytes:
     """The PDF as `bulletin build` makes it (the stylesheet parsed apart from the HTML)."""
-    return build.render(loaded, Typesetter(loaded.issue), ("pdf",))["pdf"]
+    return build.render(loaded, Typesetter(loaded.issue, loaded.path.parent), ("pdf",))["pdf"]
 
 
 def issue_file(stem: str) -> Path:
@@ -494,7 +494,7 @@ def test_reproducible(issue_2018_10: Rendered) -> None:
 
 def test_the_pdf_worker_gives_the_same_bytes_and_leaves_this_process_its_fonts(issue_2018_10: Rendered) -> None:
     loaded = load(issue_file("2018-10"))
-    typesetter = Typesetter(loaded.issue)
+    typesetter = Typesetter(loaded.issue, loaded.path.parent)
     css, html = render_css(typesetter), render_html(loaded.issue, typesetter, css="")
     worker = Worker()  # forked from a process that has rendered: it inherits that process's fonts
     try:
@@ -508,7 +508,7 @@ def test_the_pdf_worker_gives_the_same_bytes_and_leaves_this_process_its_fonts(i
 
 def test_the_stylesheet_inlined_or_apart_sets_every_glyph_in_the_same_place(issue_2018_10: Rendered) -> None:
     loaded = load(issue_file("2018-10"))
-    inline = render_pdf(render_html(loaded.issue, Typesetter(loaded.issue)), loaded.path.parent)
+    inline = render_pdf(render_html(loaded.issue, Typesetter(loaded.issue, loaded.path.parent)), loaded.path.parent)
 
     def glyphs(data: bytes) -> list[tuple[int, str, float, float, str]]:
         with pdfplumber.open(io.BytesIO(data)) as pdf:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 import io
+import os
+import subprocess
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from bulletin.fonts import fontconfig_aliases
 from bulletin.html import render_html
 from bulletin.loader import Loaded, load
 from bulletin.pdf import render_pdf
+from bulletin.typeset import Typesetter
 from bulletin.word import render_docx
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -172,6 +175,7 @@ def test_masthead_colophon_tables_photos_and_toc(built: dict[str, Built]) -> Non
     for side, target in (("top", 0.35), ("bottom", 0.35), ("insideH", 0.25)):
         assert abs(sizes[side] - target) <= eighth_of_a_point / 2, (side, sizes[side])
     assert "".join(floating[0].itertext()).startswith("送：")
+    assert not [p for p in document.iter(W + "p") if p.find("w:pPr/w:framePr", NS) is not None]
     data_tables = [t for t in document.iter(W + "tbl") if "行业" in "".join(t.itertext())]
     columns = [int(c.get(W + "w")) for c in data_tables[0].findall("w:tblGrid/w:gridCol", NS)]
     assert len(columns) == 3 and abs(sum(columns) - 8844) <= 2 and columns[0] > columns[1]
@@ -229,6 +233,79 @@ def test_libreoffice_keeps_28_characters_a_line(libreoffice: dict[str, Path], na
 def test_libreoffice_page_count_matches_the_pdf(built: dict[str, Built], libreoffice: dict[str, Path],
                                                  name: str) -> None:
     issue = built[name].loaded.issue
-    weasyprint_pages = len(pdfplumber.open(io.BytesIO(render_pdf(render_html(issue), SAMPLES[name].parent))).pages)
+    weasyprint_pages = len(pdfplumber.open(io.BytesIO(render_pdf(
+        render_html(issue, Typesetter(issue, SAMPLES[name].parent)), SAMPLES[name].parent))).pages)
     with pdfplumber.open(libreoffice[name]) as pdf:
-        assert abs(len(pdf.pages) - weasyprint_pages) <= 1, (len(pdf.pages), weasyprint_pages)
+        assert len(pdf.pages) == weasyprint_pages, (len(pdf.pages), weasyprint_pages)
+
+
+def test_the_readmes_libreoffice_command_works_as_written(tmp_path: Path) -> None:
+    """README's command, run verbatim from a folder laid out as the project: the fonts found (not a sans face
+    for everything, as fontconfig does with a relative FONTCONFIG_FILE)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (command,) = [line for line in readme.splitlines() if line.startswith("FONTCONFIG_FILE=") and "soffice" in line]
+    (tmp_path / "fonts").symlink_to(ROOT / "fonts")
+    (tmp_path / "build").mkdir()
+    loaded = load(SAMPLES["2018-10"])
+    (tmp_path / "build" / "2018-10.docx").write_bytes(render_docx(loaded.issue, SAMPLES["2018-10"].parent))
+    done = subprocess.run(["bash", "-c", command], cwd=tmp_path, env={**os.environ, "HOME": str(tmp_path)},
+                          capture_output=True, text=True, timeout=300, check=False)
+    (pdf,) = tmp_path.glob("build/**/2018-10.pdf")
+    assert "Cannot load" not in done.stderr, done.stderr
+    with pdfplumber.open(pdf) as document:
+        fonts = {c["fontname"].split("+")[-1] for page in document.pages for c in page.chars}
+    assert any("FandolFang" in font for font in fonts) and any("LXGWWenKai" in font for font in fonts), fonts
+
+
+def test_lines_go_together_only_where_the_pdf_keeps_them(built: dict[str, Built]) -> None:
+    """Widow control off everywhere (LibreOffice would keep two lines at each end of a paragraph, the PDF
+    does not); the first article two lines below the 目录, as in the PDF."""
+    styles = built["2018-06"].part("word/styles.xml")
+    defaults = styles.find(f"{W}docDefaults/{W}pPrDefault/{W}pPr")
+    assert defaults.find(f"{W}widowControl").get(f"{W}val") == "0"
+    assert not [s for s in styles.iter(f"{W}widowControl") if s.get(f"{W}val") != "0"]
+    body = built["2018-06"].part("word/document.xml").find(f"{W}body")
+    title = next(p for p in body.iter(f"{W}p") if p.find(f"{W}pPr/{W}pStyle[@{W}val='Title']") is not None)
+    spacing = title.find(f"{W}pPr/{W}spacing")
+    assert int(spacing.get(f"{W}before")) == layout.ARTICLE_SPACE_LINES[0] * layout.LINE_PITCH_TWIPS
+
+
+def test_the_space_around_a_table_is_dropped_at_a_page_top(built: dict[str, Built]) -> None:
+    """The half line above and below a table is space before (Word and LibreOffice drop it at the top of a
+    page, as the PDF drops the table's margin), on a line of one twip."""
+    body = built["features"].part("word/document.xml").find(f"{W}body")
+    tables = [t for t in body.findall(f"{W}tbl") if t.find(f"{W}tblPr/{W}tblStyle[@{W}val='TableGrid']") is not None]
+    assert tables
+    for table in tables:
+        above = table.getprevious()
+        if above.findall(f".//{W}t"):  # the table's caption, kept with it
+            above = above.getprevious()
+        for spacer in (above, table.getnext()):
+            spacing = spacer.find(f"{W}pPr/{W}spacing")
+            assert not spacer.findall(f".//{W}t")
+            assert (spacing.get(f"{W}line"), spacing.get(f"{W}lineRule")) == ("1", "exact")
+            assert int(spacing.get(f"{W}before")) + 1 == round(layout.TABLE_MARGIN_LINES * layout.LINE_PITCH_TWIPS)
+
+
+def test_a_line_the_pdf_squeezes_is_as_tight_in_the_docx(built: dict[str, Built]) -> None:
+    """Each line the PDF squeezes to push a character in is a run (or runs) of its own, set tighter than
+    DOCX_CONDENSE_PT by the squeeze; the paragraph's text is whole and in order."""
+    from bulletin.typeset import set_article
+
+    loaded = built["2018-06"].loaded
+    typesetter = Typesetter(loaded.issue, loaded.path.parent)
+    squeezed = [
+        (block, line) for article in loaded.issue.articles for block in set_article(article, typesetter).blocks
+        if hasattr(block, "lines") and block.style == "p"
+        for line in block.lines if line.spacing < block.spacing - 1e-6]
+    assert squeezed, "the sample has no squeezed line to check"
+    body = built["2018-06"].part("word/document.xml").find(f"{W}body")
+    runs = {"".join(r.itertext()): r for r in body.iter(f"{W}r")}
+    condensed = round(layout.DOCX_CONDENSE_PT * 20)
+    for block, line in squeezed:
+        text = "".join(span.text for span in line.spans)
+        run = next((r for t, r in runs.items() if text in t), None)
+        assert run is not None, f"no run holds the squeezed line {text!r}"
+        assert int(run.find(f"{W}rPr/{W}spacing").get(f"{W}val")) < -condensed, text
+        paragraph = "".join(run.getparent().itertext()).replace(" ", "")
+        assert paragraph == "".join(span.text for set_line in block.lines for span in set_line.spans).replace(" ", "")

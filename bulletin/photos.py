@@ -1,0 +1,107 @@
+"""Photos as printed (Pillow): upright by their EXIF orientation, no larger than the type area allows, and
+resampled to at most PHOTO_DPI at their printed size (never up), the same bytes for the PDF and the DOCX."""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from bulletin import layout as L
+
+# EXIF orientations that turn the picture a quarter: its stored width is its printed height.
+QUARTER_TURNS = frozenset({5, 6, 7, 8})
+ORIENTATION_TAG = 0x0112
+JPEG_QUALITY = 90  # a re-encoded photo: no visible loss at print size
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a photo prints: its size in millimetres and the pixels it is embedded with."""
+
+    width_mm: float
+    height_mm: float
+    pixels: int  # the embedded image's width
+
+
+@functools.lru_cache(maxsize=256)
+def _upright_size(path: Path, stamp: tuple[int, int]) -> tuple[int, int]:
+    """The photo's pixels as seen, after its EXIF orientation (from the header: nothing is decoded)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        width, height = image.size
+        orientation = image.getexif().get(ORIENTATION_TAG, 1)
+    return (height, width) if orientation in QUARTER_TURNS else (width, height)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def place(path: Path, width: float, reserved_lines: int) -> Placement:
+    """A photo `width` of the type area wide, narrower if it would be too tall for a page with
+    `reserved_lines` body lines of caption and credit under it; and the pixels it needs there."""
+    pixel_width, pixel_height = _upright_size(path, _stamp(path))
+    width_mm = L.TYPE_WIDTH_MM * width
+    height_mm = width_mm * pixel_height / pixel_width
+    tallest = L.TYPE_HEIGHT_MM - (reserved_lines + 1) * L.LINE_PITCH_PT / L.PT_PER_MM
+    if height_mm > tallest:
+        width_mm, height_mm = width_mm * tallest / height_mm, tallest
+    needed = math.ceil(width_mm / 25.4 * L.PHOTO_DPI)
+    return Placement(width_mm, height_mm, min(needed, pixel_width))
+
+
+def reference(path: str, placement: Placement) -> str:
+    """How the HTML names a photo at its placement: asset:PATH?px=WIDTH (the renderers read it back with
+    `asset`)."""
+    from urllib.parse import quote
+
+    return f"asset:{quote(path)}?px={placement.pixels}"
+
+
+def asset(folder: Path, name: str) -> bytes:
+    """What an asset: reference names (without its scheme, unquoted): a photo of the issue's folder, resampled
+    to the width it asks for. ValueError for anything else."""
+    path_part, _, query = name.partition("?px=")
+    path = (folder / path_part).resolve()
+    if not path.is_relative_to(folder.resolve()) or not path.is_file():
+        raise ValueError(f"not a file in the issue's folder: {path_part}")
+    if not query:
+        return path.read_bytes()
+    if not query.isdigit() or int(query) < 1:
+        raise ValueError(f"not a width in pixels: {query}")
+    return image_bytes(path, int(query))
+
+
+def image_bytes(path: Path, pixels: int) -> bytes:
+    """The photo to embed, `pixels` wide: turned upright, resampled down, its metadata (GPS too) left out.
+    A JPEG or PNG that needs none of that is embedded as it is."""
+    return _image_bytes(path, _stamp(path), pixels)
+
+
+@functools.lru_cache(maxsize=32)
+def _image_bytes(path: Path, stamp: tuple[int, int], pixels: int) -> bytes:
+    from PIL import Image, ImageOps
+
+    with Image.open(path) as image:
+        orientation = image.getexif().get(ORIENTATION_TAG, 1)
+        kind = image.format
+        upright = image.height if orientation in QUARTER_TURNS else image.width
+        if kind in ("JPEG", "PNG") and orientation == 1 and pixels >= upright and image.mode in ("RGB", "L", "RGBA"):
+            return path.read_bytes()
+        picture = ImageOps.exif_transpose(image)
+        if picture.mode not in ("RGB", "L", "RGBA", "LA"):
+            picture = picture.convert("RGBA" if "A" in picture.getbands() or "transparency" in picture.info else "RGB")
+        if pixels < picture.width:
+            height = max(1, round(picture.height * pixels / picture.width))
+            picture = picture.resize((pixels, height), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        if kind == "JPEG" and picture.mode in ("RGB", "L"):
+            picture.save(out, "JPEG", quality=JPEG_QUALITY, optimize=False)
+        else:
+            picture.save(out, "PNG")
+        return out.getvalue()
