@@ -49,6 +49,7 @@ KEEP_WITH_NEXT = {"kicker", "title", "subtitle", "byline", "dateline", "h1", "h2
                   "photo"}
 KEEP_LINES = {"kicker", "title", "subtitle", "byline", "dateline", "h1", "h2", "h3", "h4"}  # never split, as in the PDF
 # Off the document grid: the masthead, the rule, the page numbers and pictures, and every size but the body's.
+PHOTO_LINE_SIZE_PT = 1.0  # the type size of the paragraph that holds a photo
 OFF_GRID = {"name", "kind", "photo", "page-number", "red-rule"}
 TABLE_TEXT = {"table", "table-head"}
 EAST_ASIAN_PUNCTUATION = frozenset("“”‘’—…·")  # must stay in the CJK font, not the Latin one
@@ -135,6 +136,8 @@ def _paragraph_style(document: Document, known: dict[str, Any], issue: Issue, na
     if element.style not in ("Normal",):
         style.base_style = known["Normal"]
     size = masthead_size(issue.name) if name == "name" else element.size
+    if name == "photo":  # a picture's line as tall as the picture: a 16-pt line would stand taller than a flat one
+        size = PHOTO_LINE_SIZE_PT
     run = _reset(style.element, "w:rPr")
     _fonts(run, office_font(issue, element.role))
     for tag in ("w:sz", "w:szCs"):

@@ -309,3 +309,11 @@ def test_a_line_the_pdf_squeezes_is_as_tight_in_the_docx(built: dict[str, Built]
         assert int(run.find(f"{W}rPr/{W}spacing").get(f"{W}val")) < -condensed, text
         paragraph = "".join(run.getparent().itertext()).replace(" ", "")
         assert paragraph == "".join(span.text for set_line in block.lines for span in set_line.spans).replace(" ", "")
+
+
+def test_a_photos_line_is_as_tall_as_the_photo(built: dict[str, Built]) -> None:
+    """The paragraph that holds a photo is set at 1 pt: at the body size its line would stand taller than a
+    flat photo, and push what follows off the PDF's grid (a 1:8 photo turned on its side: 5.9 mm tall)."""
+    styles = built["features"].part("word/styles.xml")
+    picture = styles.find(f"{W}style[@{W}styleId='Picture']")
+    assert picture.find(f"{W}rPr/{W}sz").get(f"{W}val") == "2"
