@@ -5,13 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import stat
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import filelock
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bulletin import __version__
-from bulletin.errors import BulletinError, Problem
+from bulletin.errors import BulletinError, Problem, field_path
 from bulletin.loader import PUBLICATION_FILE, Loaded, display_path, find_publication, load
 from bulletin.model import Issue, Photo
 from bulletin.output import write_atomic
@@ -179,6 +185,67 @@ def font_files(issue: Issue) -> dict[str, Path]:
 
 
 # Publishing
+#
+# The archive is a folder of frozen files and manifest.json, the record of what was published: a chain of
+# entries, each with the SHA-256 of its files and of the entry before it, so that an entry changed or taken
+# out of the middle shows, and the chain's last hash (printed by publish and verify) pins the whole record.
+# One publish at a time holds the archive's lock; its files are written first and the manifest last, by a
+# rename: a publish that stops at any point leaves the archive as it was but for files no entry lists,
+# which the next publish of that issue moves aside to .interrupted/ and names.
+
+MANIFEST_FORMAT = 2
+GENESIS = "0" * 64  # what the first entry's `previous` holds
+LOCK = ".lock"
+INTERRUPTED = ".interrupted"
+LOCK_TIMEOUT_S = 120.0
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The archive's record: its entries in the order they were published."""
+
+    entries: tuple[dict[str, Any], ...] = ()
+    legacy: bool = False  # read from the first format (a map of issues to editions, no chain)
+
+    def editions(self, key: str) -> list[dict[str, Any]]:
+        return [entry for entry in self.entries if entry["key"] == key]
+
+    @property
+    def head(self) -> str:
+        """The last entry's hash: the whole record's fingerprint."""
+        return str(self.entries[-1]["sha256"]) if self.entries else GENESIS
+
+    def appended(self, entry: dict[str, Any]) -> Manifest:
+        """The record with `entry` chained on (and an old record chained through, in its order)."""
+        chained: list[dict[str, Any]] = []
+        for item in [*self.entries, entry]:
+            fields = {k: v for k, v in item.items() if k not in ("previous", "sha256")}
+            fields["previous"] = chained[-1]["sha256"] if chained else GENESIS
+            chained.append({**fields, "sha256": entry_hash(fields)})
+        return Manifest(tuple(chained))
+
+    def text(self) -> str:
+        data = {"format": MANIFEST_FORMAT, "entries": list(self.entries)}
+        return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def entry_hash(fields: dict[str, Any]) -> str:
+    """The SHA-256 of an entry's fields but its own hash, in canonical JSON."""
+    canonical = json.dumps({k: v for k, v in fields.items() if k != "sha256"}, ensure_ascii=False, sort_keys=True,
+                           separators=(",", ":"))
+    return sha256(canonical.encode())
+
+
+class _Entry(BaseModel):
+    """What every manifest entry must hold (it may hold more)."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+    key: str
+    edition: int
+    published: str
+    source_sha256: str
+    files: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -197,15 +264,103 @@ class Archive:
     def manifest_path(self) -> Path:
         return self.root / MANIFEST
 
-    def manifest(self) -> dict[str, list[dict[str, object]]]:
-        if not self.manifest_path.exists():
-            return {}
-        data: dict[str, list[dict[str, object]]] = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        return data
+    def manifest(self) -> Manifest:
+        """The record, validated; a manifest that cannot be read is an error that names it."""
+        path = self.manifest_path
+        if not path.exists():
+            return Manifest()
+        name = display_path(path)
+        try:
+            data = json.loads(read_bounded(path, MAX_MANIFEST_BYTES).decode("utf-8"))
+        except json.JSONDecodeError as error:
+            raise BulletinError([Problem(name, error.lineno, error.colno, "", f"档案清单不是有效的 JSON：{error.msg}"
+                                                                            f"（not valid JSON）")]) from None
+        except (UnicodeDecodeError, OSError) as error:
+            raise BulletinError([Problem(name, 0, 0, "", f"档案清单无法读取（cannot be read）：{error}")]) from None
+        legacy = isinstance(data, dict) and "format" not in data
+        if legacy:  # the first format: {key: [edition, …]}
+            if not all(isinstance(v, list) and all(isinstance(e, dict) for e in v) for v in data.values()):
+                raise BulletinError([Problem(name, 0, 0, "", "档案清单的结构不对：应为各期的版本列表"
+                                                             "（not a map of issues to their editions）")])
+            raw = sorted(({**e, "key": k} for k, editions in data.items() for e in editions),
+                         key=lambda e: (str(e.get("published", "")), e["key"], str(e.get("edition", ""))))
+        elif isinstance(data, dict) and data.get("format") == MANIFEST_FORMAT and isinstance(data.get("entries"), list):
+            raw = data["entries"]
+        else:
+            raise BulletinError([Problem(name, 0, 0, "", f"档案清单的格式不认识（expected format {MANIFEST_FORMAT} "
+                                                         "with a list of entries）")])
+        problems = []
+        for index, item in enumerate(raw):
+            try:
+                _Entry.model_validate(item)
+            except ValidationError as error:
+                for detail in error.errors():
+                    where = field_path(("entries", index, *detail["loc"]))
+                    problems.append(Problem(name, 0, 0, where, f"档案清单条目不完整或类型不对：{detail['msg']}"))
+        if problems:
+            raise BulletinError(problems)
+        return Manifest(tuple(raw), legacy)
 
-    def save(self, manifest: dict[str, list[dict[str, object]]]) -> None:
-        text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-        write_atomic(self.manifest_path, text.encode())
+    def lock(self) -> filelock.BaseFileLock:
+        """The archive's lock: one publish at a time (freed by the system if the process dies)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        return filelock.FileLock(str(self.root / LOCK), timeout=LOCK_TIMEOUT_S)
+
+    def member(self, name: str) -> Path | None:
+        """The file a manifest names, if the name stays inside the archive (no absolute path, no `..`, no
+        link on the way); else None."""
+        parts = PurePosixPath(name).parts
+        if not parts or name.startswith("/") or "\\" in name or any(p in ("", ".", "..") for p in parts) or \
+                ":" in parts[0]:
+            return None
+        path = self.root.joinpath(*parts)
+        here = self.root
+        for part in parts:
+            here = here / part
+            if here.is_symlink():
+                return None
+        return path
+
+    def files_on_disk(self) -> list[str]:
+        """Every file in the archive but its own bookkeeping (manifest, lock, what was moved aside), as the
+        manifest names them; links are listed, never followed."""
+        found = []
+        for folder, folders, files in os.walk(self.root):
+            here = Path(folder)
+            if here == self.root:
+                folders[:] = [f for f in folders if f != INTERRUPTED]
+            for name in files + [f for f in folders if (here / f).is_symlink()]:
+                relative = (here / name).relative_to(self.root).as_posix()
+                if relative not in (MANIFEST, LOCK):
+                    found.append(relative)
+        return sorted(found)
+
+
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, at most `limit` of them (a device or a FIFO is refused, not read)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise OSError(f"不是普通文件（not a regular file）: {path}")
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(f"超过 {limit // (1024 * 1024)} MiB（larger than the limit）: {path}")
+    return data
+
+
+def hash_file(path: Path) -> str:
+    """A regular file's SHA-256, read in blocks (a link, a device or a FIFO is refused, not read)."""
+    digest = hashlib.sha256()
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise OSError(f"不是普通文件（not a regular file）: {path}")
+        while block := file.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def manifest_key(issue: Issue) -> str:
@@ -216,14 +371,14 @@ def manifest_key(issue: Issue) -> str:
 def latest_files(entries: Iterable[Entry], build: Path) -> dict[str, dict[str, Path]]:
     """Each issue's PDF and DOCX, by stem: its latest published edition where there is one, else its latest
     build in `build` (only files that exist). Each archive's manifest is read once."""
-    manifests: dict[Path, dict[str, list[dict[str, object]]]] = {}
+    manifests: dict[Path, Manifest] = {}
     files: dict[str, dict[str, Path]] = {}
     for entry in entries:
         assert entry.loaded is not None
         archive = Archive.of(entry.loaded)
         if archive.root not in manifests:
             manifests[archive.root] = archive.manifest()
-        editions = manifests[archive.root].get(manifest_key(entry.issue), [])
+        editions = manifests[archive.root].editions(manifest_key(entry.issue))
         stem = archive_name(entry.issue, len(editions))
         folder = archive.root / str(entry.issue.year)
         candidates = {suffix: folder / f"{stem}.{suffix}" if editions else build / f"{entry.path.stem}.{suffix}"
@@ -237,68 +392,160 @@ def archive_name(issue: Issue, edition: int) -> str:
     return f"{issue.code}-{issue.stem}" + (f"-r{edition}" if edition > 1 else "")
 
 
-def publish(loaded: Loaded, render: dict[str, bytes], *, supersede: bool, reason: str | None) -> tuple[str, list[Path]]:
-    """Freeze an issue in the archive: write its files (never over another) and its manifest entry.
-    Returns what happened ("published", "unchanged" or "superseded") and the files written."""
+@dataclass(frozen=True)
+class Published:
+    """What a publish did: "published", "superseded" or "unchanged", the files it wrote, the files an earlier
+    interrupted publish had left (moved aside), and the record's new last hash."""
+
+    outcome: str
+    written: list[Path]
+    recovered: list[tuple[Path, Path]]
+    head: str
+
+
+def publish(loaded: Loaded, render: dict[str, bytes], *, supersede: bool, reason: str | None) -> Published:
+    """Freeze an issue in the archive: its files (never over a published one), then its manifest entry."""
     archive = Archive.of(loaded)
+    try:
+        lock = archive.lock()
+        lock.acquire()
+    except filelock.Timeout:
+        raise BulletinError([Problem(display_path(archive.root / LOCK), 0, 0, "",
+                                     f"档案正由另一次发布占用，等了 {LOCK_TIMEOUT_S:g} 秒仍未释放"
+                                     "（the archive is locked by another publish）")]) from None
+    try:
+        return _publish_locked(archive, loaded, render, supersede=supersede, reason=reason)
+    finally:
+        lock.release()
+
+
+def _publish_locked(archive: Archive, loaded: Loaded, render: dict[str, bytes], *, supersede: bool,
+                    reason: str | None) -> Published:
     manifest = archive.manifest()
     key = manifest_key(loaded.issue)
-    editions = manifest.get(key, [])
+    editions = manifest.editions(key)
     digest = source_digest(loaded)
     if editions and editions[-1]["source_sha256"] == digest:
-        return "unchanged", []
+        return Published("unchanged", [], [], manifest.head)
     if editions and not supersede:
         published = editions[-1]
+        names = "、".join(sorted(published["files"]))
         raise BulletinError([Problem(display_path(loaded.path), 0, 0, "",
-                                     f"changed since it was published as {published['files']} on "
-                                     f"{published['published']}: the archive keeps what was circulated "
-                                     "(publish --supersede --reason '…' issues a corrected edition beside it)")])
+                                     f"发布（{published['published']}，{names}）之后已有改动：档案保留当时印发的版本；"
+                                     "如需更正，用 publish --supersede --reason '…' 另发更正版"
+                                     "（changed since it was published）")])
     edition = len(editions) + 1
     stem = archive_name(loaded.issue, edition)
     folder = archive.root / str(loaded.issue.year)
     outputs = {folder / f"{stem}.{suffix}": data for suffix, data in render.items()}
     outputs[folder / f"{stem}.yaml"] = loaded.path.read_bytes()
-    clashes = [path for path in outputs if path.exists()]
+    listed = {name for entry in manifest.entries for name in entry["files"]}
+    clashes = [path for path in outputs if path.relative_to(archive.root).as_posix() in listed]
     if clashes:
-        raise BulletinError([Problem(display_path(path), 0, 0, "", "already in the archive and not in its manifest: "
-                                                                   "not overwritten") for path in clashes])
-    for path, data in outputs.items():
-        write_atomic(path, data)
-        path.chmod(0o444)
-    entry: dict[str, object] = {
-        "edition": edition,
-        "title": f"{loaded.issue.name} {loaded.issue.issue_line}",
-        "date": loaded.issue.date.isoformat(),
-        "published": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "source_sha256": digest,
-        "files": {path.relative_to(archive.root).as_posix(): sha256(data) for path, data in outputs.items()},
-        "tool": f"bulletin {__version__}",
-        "fonts": {family: sha256(path.read_bytes()) for family, path in font_files(loaded.issue).items()},
-    }
-    if edition > 1:
-        entry["supersedes"] = editions[-1]["files"]
-        entry["reason"] = reason or ""
-    manifest[key] = [*editions, entry]
-    archive.save(manifest)
-    return ("superseded" if edition > 1 else "published"), list(outputs)
+        raise BulletinError([Problem(display_path(path), 0, 0, "", "已在档案清单中，不覆盖（already published）")
+                             for path in clashes])
+    recovered = _move_aside([path for path in outputs if path.exists() or path.is_symlink()], archive)
+    written: list[Path] = []
+    try:
+        for path, data in outputs.items():
+            write_atomic(path, data, mode=0o444)
+            written.append(path)
+        entry: dict[str, Any] = {
+            "key": key,
+            "edition": edition,
+            "title": f"{loaded.issue.name} {loaded.issue.issue_line}",
+            "date": loaded.issue.date.isoformat(),
+            "published": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "source_sha256": digest,
+            "files": {path.relative_to(archive.root).as_posix(): sha256(data) for path, data in outputs.items()},
+            "tool": f"bulletin {__version__}",
+            "fonts": {family: sha256(path.read_bytes()) for family, path in font_files(loaded.issue).items()},
+        }
+        if edition > 1:
+            entry["supersedes"] = editions[-1]["files"]
+            entry["reason"] = reason or ""
+        record = manifest.appended(entry)
+        write_atomic(archive.manifest_path, record.text().encode(), mode=0o644)  # the commit
+    except BaseException:
+        for path in written:  # not recorded: not published (what a killed process leaves, the next run moves aside)
+            path.unlink(missing_ok=True)
+        raise
+    return Published("superseded" if edition > 1 else "published", written, recovered, record.head)
 
 
-def published_files(archive: Archive) -> dict[str, str]:
+def _move_aside(paths: list[Path], archive: Archive) -> list[tuple[Path, Path]]:
+    """Files no entry lists, where this publish writes (left by one that was stopped, or put there by hand):
+    moved to .interrupted/<time>/, never deleted."""
+    if not paths:
+        return []
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    moved = []
+    for path in paths:
+        target = archive.root / INTERRUPTED / stamp / path.relative_to(archive.root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+        moved.append((path, target))
+    return moved
+
+
+def published_files(manifest: Manifest) -> dict[str, str]:
     """Every file the manifest lists, with its published SHA-256, in manifest order."""
     files: dict[str, str] = {}
-    for editions in archive.manifest().values():
-        for edition in editions:
-            listed = edition["files"]
-            assert isinstance(listed, dict)
-            files.update(listed)
+    for entry in manifest.entries:
+        files.update(entry["files"])
     return files
 
 
-def verify(archive: Archive) -> Iterator[str]:
-    """Every file of the manifest that is missing or altered, as a message."""
-    for name, digest in published_files(archive).items():
-        path = archive.root / name
-        if not path.exists():
-            yield f"{display_path(path)}: missing"
-        elif sha256(path.read_bytes()) != digest:
-            yield f"{display_path(path)}: altered (its SHA-256 is not the one published)"
+@dataclass(frozen=True)
+class Finding:
+    """One thing wrong with the archive; `member` the listed file it concerns, if it is one."""
+
+    message: str
+    member: str | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def verify(archive: Archive, expect: str | None = None) -> Iterator[Finding]:
+    """Everything wrong with the archive against its record, as messages: a broken chain, a file missing,
+    altered or named outside the archive, a file no entry lists, a last hash other than `expect`."""
+    manifest = archive.manifest()
+    name = display_path(archive.manifest_path)
+    root = display_path(archive.root)
+
+    def shown(member: str) -> str:  # the archive's own name for a file (a link is not resolved)
+        return f"{root}/{member}"
+    if manifest.legacy:
+        yield Finding(f"{name}: 旧格式的档案清单，条目未成链，下次发布时补上（first format: no chain yet）")
+    else:
+        previous = GENESIS
+        for index, entry in enumerate(manifest.entries):
+            label = f"{name}: entries[{index}]（{entry['key']} 第{entry['edition']}版）"
+            if entry.get("previous") != previous:
+                yield Finding(f"{label}: 与上一条目接不上，其前的条目被删改过（the chain is broken before it）")
+            if entry.get("sha256") != entry_hash(entry):
+                yield Finding(f"{label}: 条目内容与其哈希不符，被改动过（altered after it was published）")
+            previous = str(entry.get("sha256"))
+    if expect is not None and manifest.head != expect:
+        yield Finding(f"{name}: 链尾哈希是 {manifest.head}，不是所记的 {expect}：有条目被删除或改写"
+                      "（the record's last hash is not the one expected）")
+    for member, digest in published_files(manifest).items():
+        path = archive.member(member)
+        if path is None:
+            yield Finding(f"{name}: {member}: 指向档案之外，不读取（outside the archive: not read）", member)
+        elif not path.exists():
+            yield Finding(f"{shown(member)}: 缺失（missing）", member)
+        else:
+            try:
+                actual = hash_file(path)
+            except OSError as error:
+                yield Finding(f"{shown(member)}: 无法读取（cannot be read）：{error}", member)
+                continue
+            if actual != digest:
+                yield Finding(f"{shown(member)}: 已被改动，SHA-256 与发布时不同（altered）", member)
+    listed = set(published_files(manifest))
+    for member in archive.files_on_disk():
+        if member not in listed:
+            yield Finding(f"{shown(member)}: 不在档案清单中（not in the manifest）")
+

@@ -89,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     auditing.add_argument("pdfs", nargs="+", type=Path, metavar="FILE.pdf", help="the PDF files to audit")
     verify = command("verify", "re-hash the archive against its manifest", _verify)
     verify.add_argument("--archive", type=Path, default=None, help="the archive folder (default: publication's)")
+    verify.add_argument("--expect", default=None, metavar="HASH",
+                        help="the record's last hash as noted at the last publish: anything removed since shows")
     return parser
 
 
@@ -223,11 +225,16 @@ def _publish(args: argparse.Namespace) -> int:
     pdf = render_archival_pdf(render_html(loaded.issue, typesetter), args.path.parent, args.path,
                               f"{loaded.issue.name} {loaded.issue.issue_line}")
     outputs = {"pdf": pdf, "docx": render_docx(loaded.issue, args.path.parent)}
-    outcome, written = publish(loaded, outputs, supersede=args.supersede, reason=args.reason)
-    if outcome == "unchanged":
+    done = publish(loaded, outputs, supersede=args.supersede, reason=args.reason)
+    for path, aside in done.recovered:
+        print(f"{display_path(path)}: 不在档案清单中（上次发布中断留下的），已移到 {display_path(aside)}",
+              file=sys.stderr)
+    if done.outcome == "unchanged":
         print(f"{display_path(args.path)}: already published, unchanged")
-    for path in written:
-        print(f"{outcome}: {display_path(path)}")
+    for path in done.written:
+        print(f"{done.outcome}: {display_path(path)}")
+    if done.written:
+        print(f"档案链尾 (record's last hash): {done.head}")
     return 0
 
 
@@ -315,11 +322,15 @@ def _verify(args: argparse.Namespace) -> int:
         archive = Archive(args.archive)
     if not archive.manifest_path.exists():
         raise BulletinError([Problem(str(archive.manifest_path), 0, 0, "", "no manifest: nothing was published")])
-    findings = list(verify(archive))
+    with archive.lock():
+        manifest = archive.manifest()
+        findings = list(verify(archive, args.expect))
     for finding in findings:
         print(finding, file=sys.stderr)
-    count = len(published_files(archive))
-    print(f"{count - len(findings)} of {count} published files verified")
+    count = len(published_files(manifest))
+    bad = {finding.member for finding in findings if finding.member}
+    print(f"{count - len(bad)} of {count} published files verified")
+    print(f"档案链尾 (record's last hash): {manifest.head}")
     return 1 if findings else 0
 
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from bulletin.errors import BulletinError, Problem, field_path
-from bulletin.model import BLOCK_TAGS, STANDING_KEYS, Issue, Publication
+from bulletin.model import BLOCK_TAGS, PUBLICATION_ONLY, STANDING_KEYS, Issue, Publication
 
 PUBLICATION_FILE = "publication.yaml"
 MAX_NODES = 100_000  # YAML aliases can multiply a small file into a huge tree ("billion laughs")
@@ -88,6 +88,10 @@ def load(path: Path) -> Loaded:
     sources = SourceMap()
     problems: list[Problem] = []
     data = _read(path, sources, problems)
+    for key in PUBLICATION_ONLY & (data.keys() if isinstance(data, dict) else set()):
+        problems.append(sources.problem((key,), f"{key} 只能在 {PUBLICATION_FILE} 中设定，不能逐期设定"
+                                                f"（a publication-level setting: the archive is one for all issues）",
+                                        key=True))
     publication = find_publication(path)
     if publication is not None:
         standing_sources = SourceMap()

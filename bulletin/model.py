@@ -191,7 +191,16 @@ class Publication(Model):
     code: str = Field(default="bulletin", pattern=r"^[a-z][a-z0-9-]*$")
     """The ASCII name of the bulletin in archive file names (gslxx → archive/2018/gslxx-2018-10.pdf)."""
     archive: str = "archive"
-    """Where published issues are kept, relative to the publication file."""
+    """Where published issues are kept: a folder under the publication file's (no absolute path, no `..`)."""
+
+    @field_validator("archive")
+    @classmethod
+    def _inside(cls, value: str) -> str:
+        parts = value.replace("\\", "/").split("/")
+        if value.startswith(("/", "\\")) or ":" in value or any(part in ("", ".", "..") for part in parts):
+            raise PydanticCustomError("archive", "档案文件夹须是出版物文件夹下的相对路径，不含 .. 与绝对路径"
+                                      "（a folder under the publication's, without `..`）", {})
+        return value
 
 
 class Issue(Publication):
@@ -258,3 +267,4 @@ class Issue(Publication):
 
 # The keys an issue may take over from the publication file.
 STANDING_KEYS = frozenset(Publication.model_fields)
+PUBLICATION_ONLY = frozenset({"archive", "code"})  # where the archive is and what its files are called: never per issue

@@ -106,7 +106,7 @@ def test_publish_freezes_and_verify_checks(archive: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == ["gslxx-2018-02.docx", "gslxx-2018-02.pdf",
                                                         "gslxx-2018-02.yaml"]
     manifest = json.loads((archive / "archive" / "manifest.json").read_text(encoding="utf-8"))
-    (entry,) = manifest["gslxx-2018-02"]
+    (entry,) = [e for e in manifest["entries"] if e["key"] == "gslxx-2018-02"]
     assert set(entry["files"]) == {"2018/gslxx-2018-02.pdf", "2018/gslxx-2018-02.docx", "2018/gslxx-2018-02.yaml"}
     assert entry["tool"].startswith("bulletin ") and "FandolFang" in entry["fonts"]
     pdf = (folder / "gslxx-2018-02.pdf").read_bytes()
@@ -120,15 +120,18 @@ def test_publish_freezes_and_verify_checks(archive: Path) -> None:
     path = archive / issue
     path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: 更正", 1), encoding="utf-8")
     refused = run("publish", issue, cwd=archive)
-    assert refused.returncode == 1 and "changed since it was published" in refused.stderr
+    assert refused.returncode == 1 and "已有改动" in refused.stderr and "--supersede" in refused.stderr
     assert (folder / "gslxx-2018-02.pdf").read_bytes() == pdf
     corrected = run("publish", issue, "--supersede", "--reason", "标题更正", cwd=archive)
     assert corrected.returncode == 0, corrected.stderr
     assert (folder / "gslxx-2018-02-r2.pdf").exists() and (folder / "gslxx-2018-02.pdf").read_bytes() == pdf
-    editions = json.loads((archive / "archive" / "manifest.json").read_text(encoding="utf-8"))["gslxx-2018-02"]
+    editions = Archive(archive / "archive").manifest().editions("gslxx-2018-02")
     assert [e["edition"] for e in editions] == [1, 2] and editions[1]["reason"] == "标题更正"
     verified = run("verify", cwd=archive)
-    assert verified.returncode == 0 and verified.stdout == "6 of 6 published files verified\n"
+    head = Archive(archive / "archive").manifest().head
+    assert verified.returncode == 0
+    assert verified.stdout == f"6 of 6 published files verified\n档案链尾 (record's last hash): {head}\n"
+    assert f"档案链尾 (record's last hash): {head}" in corrected.stdout
     (folder / "gslxx-2018-02.docx").chmod(0o644)
     (folder / "gslxx-2018-02.docx").write_bytes(b"tampered")
     (folder / "gslxx-2018-02-r2.yaml").chmod(0o644)
@@ -136,16 +139,17 @@ def test_publish_freezes_and_verify_checks(archive: Path) -> None:
     broken = run("verify", cwd=archive)
     assert broken.returncode == 1
     assert broken.stderr.splitlines() == [
-        "archive/2018/gslxx-2018-02.docx: altered (its SHA-256 is not the one published)",
-        "archive/2018/gslxx-2018-02-r2.yaml: missing",
+        "archive/2018/gslxx-2018-02.docx: 已被改动，SHA-256 与发布时不同（altered）",
+        "archive/2018/gslxx-2018-02-r2.yaml: 缺失（missing）",
     ]
+    assert broken.stdout.startswith("4 of 6 published files verified\n")
 
 
 def test_published_files_are_read_only(archive: Path) -> None:
     assert run("publish", "issues/2016/2016-01.yaml", cwd=archive).returncode == 0
     for path in (archive / "archive" / "2016").iterdir():
         assert path.stat().st_mode & 0o222 == 0, path
-    assert Archive(archive / "archive").manifest()["gslxx-2016-01"][0]["edition"] == 1
+    assert Archive(archive / "archive").manifest().editions("gslxx-2016-01")[0]["edition"] == 1
 
 
 def test_search_from_the_command_line(archive: Path) -> None:
