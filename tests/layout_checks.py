@@ -582,7 +582,10 @@ def check_audit(m: Measured) -> Iterator[str]:
     issue = m.loaded.issue
     if not (issue.distribution or issue.contacts or issue.signoff or issue.copies):
         last = m.document.pages[-1]
-        low = [rule for rule in last.rules if abs(rule.bottom_mm * MM - BOTTOM) <= audit.COLOPHON_SLACK]
+        # A rule at the foot that has another of its span above it is a table's (its last row ends there).
+        low = [rule for rule in last.rules if abs(rule.bottom_mm * MM - BOTTOM) <= audit.COLOPHON_SLACK
+               and not any(other is not rule and other.bottom_mm < rule.top_mm and abs(other.left_mm - rule.left_mm)
+                           < 0.5 and abs(other.length_mm - rule.length_mm) < 0.5 for other in last.rules)]
         if low:
             yield f"p{last.number}: no colophon, yet a rule at its place: {low[0]}"
 
