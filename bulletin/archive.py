@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bulletin import __version__
 from bulletin.errors import BulletinError, Problem, field_path
+from bulletin.inputs import Refused, read_regular, read_source
 from bulletin.loader import PUBLICATION_FILE, Loaded, display_path, find_publication, load
 from bulletin.model import Issue, Photo
 from bulletin.output import write_atomic
@@ -40,8 +41,13 @@ class Entry:
 
 
 def issue_files(folder: Path) -> list[Path]:
-    """The issue files under a folder, in name order (publication files aside)."""
-    return sorted(p for p in folder.rglob("*.yaml") if p.name != PUBLICATION_FILE)
+    """The issue files under a folder, in name order (publication files aside): linked folders are not
+    entered, and a file that is a link, a FIFO or a device is listed for the loader to refuse by name."""
+    found = []
+    for here, folders, files in os.walk(folder, followlinks=False):
+        folders.sort()
+        found += [Path(here) / name for name in files if name.endswith(".yaml") and name != PUBLICATION_FILE]
+    return sorted(found)
 
 
 def scan(folder: Path) -> list[Entry]:
@@ -174,7 +180,7 @@ def source_digest(loaded: Loaded) -> str:
     """The digest of everything an issue's content comes from."""
     digest = hashlib.sha256()
     for path in source_files(loaded):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(path.name.encode() + b"\0" + read_source(path) + b"\0")
     return digest.hexdigest()
 
 
@@ -271,11 +277,11 @@ class Archive:
             return Manifest()
         name = display_path(path)
         try:
-            data = json.loads(read_bounded(path, MAX_MANIFEST_BYTES).decode("utf-8"))
+            data = json.loads(read_regular(path, MAX_MANIFEST_BYTES).decode("utf-8"))
         except json.JSONDecodeError as error:
             raise BulletinError([Problem(name, error.lineno, error.colno, "", f"档案清单不是有效的 JSON：{error.msg}"
                                                                             f"（not valid JSON）")]) from None
-        except (UnicodeDecodeError, OSError) as error:
+        except (UnicodeDecodeError, OSError, Refused) as error:
             raise BulletinError([Problem(name, 0, 0, "", f"档案清单无法读取（cannot be read）：{error}")]) from None
         legacy = isinstance(data, dict) and "format" not in data
         if legacy:  # the first format: {key: [edition, …]}
@@ -337,18 +343,6 @@ class Archive:
 
 
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
-
-
-def read_bounded(path: Path, limit: int) -> bytes:
-    """A regular file's bytes, at most `limit` of them (a device or a FIFO is refused, not read)."""
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(descriptor, "rb") as file:
-        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-            raise OSError(f"不是普通文件（not a regular file）: {path}")
-        data = file.read(limit + 1)
-    if len(data) > limit:
-        raise OSError(f"超过 {limit // (1024 * 1024)} MiB（larger than the limit）: {path}")
-    return data
 
 
 def hash_file(path: Path) -> str:
@@ -438,7 +432,7 @@ def _publish_locked(archive: Archive, loaded: Loaded, render: dict[str, bytes], 
     stem = archive_name(loaded.issue, edition)
     folder = archive.root / str(loaded.issue.year)
     outputs = {folder / f"{stem}.{suffix}": data for suffix, data in render.items()}
-    outputs[folder / f"{stem}.yaml"] = loaded.path.read_bytes()
+    outputs[folder / f"{stem}.yaml"] = read_source(loaded.path)
     listed = {name for entry in manifest.entries for name in entry["files"]}
     clashes = [path for path in outputs if path.relative_to(archive.root).as_posix() in listed]
     if clashes:

@@ -18,6 +18,7 @@ from bulletin.archive import sha256, source_files
 from bulletin.check import check, typesetter_for
 from bulletin.errors import BulletinError, Problem
 from bulletin.fonts import FONTS_DIR
+from bulletin.inputs import Refused, read_source
 from bulletin.loader import Loaded, load
 from bulletin.output import write_atomic
 from bulletin.typeset import Typesetter
@@ -105,7 +106,7 @@ def _build_one(path: Path, out: Path, formats: tuple[str, ...], worker: pdf.Work
     for suffix, data in outputs.items():  # everything rendered before anything is written
         targets.append(out / f"{path.stem}.{suffix}")
         write_atomic(targets[-1], data)
-    inputs = tuple((str(file.resolve()), sha256(file.read_bytes())) for file in source_files(loaded))
+    inputs = tuple((str(file.resolve()), sha256(read_source(file))) for file in source_files(loaded))
     return Result(path, tuple(targets), inputs=inputs)
 
 
@@ -144,8 +145,8 @@ class State:
         inputs = entry.get("inputs")
         assert isinstance(inputs, dict)
         try:
-            return all(sha256(Path(name).read_bytes()) == digest for name, digest in inputs.items())
-        except OSError:
+            return all(sha256(read_source(Path(name))) == digest for name, digest in inputs.items())
+        except (OSError, Refused):
             return False
 
     def record(self, result: Result) -> None:

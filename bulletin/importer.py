@@ -19,6 +19,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from bulletin import markup
 from bulletin.errors import BulletinError, Problem
+from bulletin.inputs import MAX_DRAFT_BYTES, MAX_ISSUE_BYTES, Refused, check_package, check_regular, read_regular
 from bulletin.loader import display_path, find_publication, load_publication
 from bulletin.model import Publication
 from bulletin.output import write_atomic
@@ -1083,8 +1084,12 @@ def read_draft(path: Path) -> list[Para]:
                                                      f"drafts are {known}")])
     try:
         if kind == "docx":
+            check_regular(path, MAX_DRAFT_BYTES)
+            check_package(path)
             return read_docx(path)
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_ISSUE_BYTES)
+    except Refused as refusal:
+        raise BulletinError([Problem(name, 0, 0, "", str(refusal))]) from None
     except OSError as error:
         raise BulletinError([Problem(name, 0, 0, "", f"cannot read the file: {error.strerror}")]) from None
     except Exception as error:  # a damaged .docx: python-docx and mammoth raise many kinds

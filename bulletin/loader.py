@@ -15,12 +15,13 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from bulletin.errors import BulletinError, Problem, field_path
+from bulletin.inputs import MAX_ISSUE_BYTES, MAX_PHOTO_BYTES, Refused, check_regular, project_root, read_regular
 from bulletin.model import BLOCK_TAGS, PUBLICATION_ONLY, STANDING_KEYS, Issue, Publication
 
 PUBLICATION_FILE = "publication.yaml"
 MAX_NODES = 100_000  # YAML aliases can multiply a small file into a huge tree ("billion laughs")
 MAX_DEPTH = 40  # an issue nests five levels deep; far deeper is a mistake or an attack
-MAX_BYTES = 4 * 1024 * 1024  # an issue is tens of kilobytes of text; photos live beside it, not inside
+MAX_BYTES = MAX_ISSUE_BYTES  # an issue is tens of kilobytes of text; photos live beside it, not inside
 MAX_PIXELS = 40_000_000  # a photo of 40 megapixels is already far more than an A4 page needs
 IMAGE_FORMATS = frozenset({"PNG", "JPEG", "GIF", "WEBP", "BMP", "TIFF"})
 
@@ -152,9 +153,12 @@ def _read(path: Path, sources: SourceMap, problems: list[Problem]) -> Any:
             problems.append(Problem(name, 0, 0, "", f"the file is {size // 1024} KiB: an issue is at most "
                                                     f"{MAX_BYTES // 1024 // 1024} MiB of text"))
             return None
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_BYTES, within=project_root(path))
     except OSError as error:
         problems.append(Problem(name, 0, 0, "", f"cannot read the file: {error.strerror}"))
+        return None
+    except Refused as refusal:
+        problems.append(Problem(name, 0, 0, "", str(refusal)))
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -271,8 +275,12 @@ def photo_problem(folder: Path, name: str) -> str | None:
     path = (folder / name).resolve()
     if Path(name).is_absolute() or not path.is_relative_to(folder.resolve()):
         return f"a photo must be a file in the issue's folder ({display_path(folder)}), not {name}"
-    if not path.is_file():
+    if not path.exists():
         return f"photo file not found: {name}"
+    try:
+        check_regular(folder / name, MAX_PHOTO_BYTES, within=folder)
+    except Refused as refusal:
+        return f"照片 {name} {refusal}"
     from PIL import Image
 
     try:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin import layout as L
+from bulletin.inputs import read_source
 
 # EXIF orientations that turn the picture a quarter: its stored width is its printed height.
 QUARTER_TURNS = frozenset({5, 6, 7, 8})
@@ -71,7 +72,7 @@ def asset(folder: Path, name: str) -> bytes:
     if not path.is_relative_to(folder.resolve()) or not path.is_file():
         raise ValueError(f"not a file in the issue's folder: {path_part}")
     if not query:
-        return path.read_bytes()
+        return read_source(path)
     if not query.isdigit() or int(query) < 1:
         raise ValueError(f"not a width in pixels: {query}")
     return image_bytes(path, int(query))
@@ -92,7 +93,7 @@ def _image_bytes(path: Path, stamp: tuple[int, int], pixels: int) -> bytes:
         kind = image.format
         upright = image.height if orientation in QUARTER_TURNS else image.width
         if kind in ("JPEG", "PNG") and orientation == 1 and pixels >= upright and image.mode in ("RGB", "L", "RGBA"):
-            return path.read_bytes()
+            return read_source(path)
         picture = ImageOps.exif_transpose(image)
         if picture.mode not in ("RGB", "L", "RGBA", "LA"):
             picture = picture.convert("RGBA" if "A" in picture.getbands() or "transparency" in picture.info else "RGB")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from bulletin.archive import issue_files
 from bulletin.errors import BulletinError, Problem
-from bulletin.loader import load
+from bulletin.inputs import MAX_ISSUE_BYTES, Refused, read_regular
+from bulletin.loader import display_path, load
 from bulletin.markup import plain
 from bulletin.model import Article, Issue, Photo, Prose, Table
 
@@ -146,7 +147,12 @@ def _index(db: sqlite3.Connection, folder: Path) -> IndexReport:
     problems: list[Problem] = []
     skipped: set[str] = set()
     for name, path in files.items():
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        try:
+            digest = hashlib.sha256(read_regular(path, MAX_ISSUE_BYTES, within=folder)).hexdigest()
+        except (OSError, Refused) as refusal:
+            problems.append(Problem(display_path(path), 0, 0, "", str(refusal)))
+            skipped.add(name)
+            continue
         if known.get(name) == digest:
             unchanged += 1
             continue

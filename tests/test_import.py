@@ -344,5 +344,5 @@ def test_unknown_draft_format(tmp_path: Path) -> None:
         read_draft(draft)
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"not a zip")
-    with pytest.raises(BulletinError, match="not a Word document"):
+    with pytest.raises(BulletinError, match="不是可读的 Word 文档"):
         read_draft(broken)
