@@ -41,6 +41,8 @@ class Para:
 
 # --- characters and small tests -------------------------------------------------------------------------
 
+MAX_SPACE_RUN = 8  # white space the recognisers see in a row
+
 TERMINAL = "。！？；：…!?;:"
 CLOSERS = "”’」』）)》】"
 INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -75,7 +77,7 @@ BYLINE = re.compile(r"^(?:(?:作者|撰稿|文|供稿|整理|执笔|记者|通�
                     r"(?:\s*(?:整理|供稿|撰稿|执笔|报道|摄))?$")
 NOTE = re.compile(r"^[【\[]?\s*编者按\s*[】\]]?\s*[：:]?\s*")
 BULLET = re.compile(r"^(?:[-*+]\s+)?[※●•·◆◇■□▪★☆○◎>]\s*|^[-*+]\s+")
-TOC_PAGE = re.compile(r"(?:[.．·…]{2,}\s*|(?<=[^\x00-\x7f])\s+)\d{1,3}$")
+TOC_PAGE = re.compile(r"(?:(?<![.．·…])[.．·…]{2,}\s*|(?<=[^\x00-\x7f\s])\s+)\d{1,3}$")
 
 DISTRIBUTION = re.compile(r"^(报|送|发|抄送|分送)\s*[：:]\s*(.*)$")
 SIGNOFF_LABELS = ("签发", "审核", "审稿", "核稿", "编辑", "责编", "校对", "主编")
@@ -1061,11 +1063,21 @@ ARTICLE_KEYS = ("kicker", "title", "subtitle", "toc_title", "byline", "dateline"
 PUBLICATION_KEYS = ("name", "issuers", "compiled_by", "notice", "distribution", "contacts", "signoff", "copies")
 
 
+LONG_SPACE = re.compile(rf"\s{{{MAX_SPACE_RUN + 1},}}")
+
+
+def _bounded_spaces(text: str) -> str:
+    """A paragraph's runs of white space cut to MAX_SPACE_RUN characters (more say nothing: a column gap is
+    two): the recognisers' patterns then cost at most that much per character, however long a run the
+    draft holds (a pattern like \\s*）$ tried at every offset of a run is quadratic in its length)."""
+    return LONG_SPACE.sub(lambda match: match.group()[:MAX_SPACE_RUN], text)
+
+
 def import_draft(path: Path, *, target: Path | None = None) -> str:
     """The issue YAML of a draft (.docx, .md or .txt). Fields equal to those of the publication file (found
     above `target`, the output file, or else above the current folder) are left out; year and number
     missing from the draft are taken from the target's name (2018-10.yaml) and flagged in a comment."""
-    paragraphs = read_draft(path)
+    paragraphs = [Para(_bounded_spaces(p.text), p.hint, p.rows) for p in read_draft(path)]
     if not any(p.rows or _bare(p.text).strip() for p in paragraphs):
         raise BulletinError([Problem(display_path(path), 0, 0, "", "no text to import: the draft is empty")])
     draft = recognise(paragraphs)

@@ -35,12 +35,34 @@ class Parsed:
     offset: int  # where the paragraph starts in the source text
 
 
+def paragraph_spans(source: str) -> list[tuple[int, int]]:
+    """Where each paragraph of a body (a run of lines that are not blank) starts and ends, its last newline
+    included. Line by line, so linear in the text: the pattern it replaces, (?:[^\\n]*\\S[^\\n]*(?:\\n|$))+,
+    backtracked quadratically on a long line of spaces."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    end = position = 0
+    for line in source.split("\n"):
+        after = position + len(line)
+        if line.strip():
+            start = position if start is None else start
+            end = min(after + 1, len(source))
+        elif start is not None:
+            spans.append((start, end))
+            start = None
+        position = after + 1
+    if start is not None:
+        spans.append((start, end))
+    return spans
+
+
 def parse(source: str) -> list[Parsed]:
     """Split a body into paragraphs at blank lines and parse each one's markup."""
     parsed = []
-    for match in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", source):
-        lines = [line.strip() for line in match.group().splitlines()]
-        text, offset = join_lines(lines), match.start() + (len(match.group()) - len(match.group().lstrip()))
+    for start, end in paragraph_spans(source):
+        block = source[start:end]
+        lines = [line.strip() for line in block.splitlines()]
+        text, offset = join_lines(lines), start + (len(block) - len(block.lstrip()))
         heading = HEADING.match(text)
         level = len(heading.group(1)) if heading else 0
         if heading:

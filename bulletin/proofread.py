@@ -24,6 +24,7 @@ from bulletin.check import check as check_fonts
 from bulletin.check import typesetter_for
 from bulletin.errors import BulletinError, Problem, field_path
 from bulletin.loader import FieldPath, Loaded, SourceMap, display_path
+from bulletin.markup import paragraph_spans
 from bulletin.model import Issue, Prose
 from bulletin.output import write_atomic
 from bulletin.typeset import _texts
@@ -213,7 +214,6 @@ def _block(issue: Issue, path: FieldPath) -> object:
     return None
 
 
-PARAGRAPH = re.compile(r"(?:[^\n]*\S[^\n]*(?:\n|$))+")  # as markup.parse splits a body
 
 
 def _prose_view(prose: Prose) -> tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
@@ -229,7 +229,7 @@ def _prose_view(prose: Prose) -> tuple[str, tuple[tuple[int, int], ...], tuple[t
             i += 2
         else:
             i += 1
-    segments = tuple((m.start(), m.end() - m.group().endswith("\n")) for m in PARAGRAPH.finditer(raw))
+    segments = tuple((start, end - raw.endswith("\n", start, end)) for start, end in paragraph_spans(raw))
     headings = []
     for paragraph in prose.paragraphs:
         if paragraph.level:
@@ -288,8 +288,10 @@ def _context(view: str, start: int, end: int, width: int = 2) -> tuple[int, int]
 
 STOPS = re.compile(r"\.{3,}|[,.:;?!]")
 FULL_WIDTH = {",": "，", ".": "。", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
-URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[!-~]+")
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# Each is tried only where a run of its characters begins (the look-behind), never inside one: from every
+# offset of a long run of letters the bare patterns would scan to its end, a quadratic search.
+URL = re.compile(r"(?:(?<![A-Za-z0-9+.-])[0-9+.-]*(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)|www\.)[!-~]+")
+EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 APOSTROPHE = re.compile(r"(?<=[A-Za-z])'(?=[A-Za-z])|(?<=[A-Za-z]s)'(?![A-Za-z])")  # it's, the members' list
 OPENING_CONTEXT = frozenset(SPACES + "\n" + MASK + "，。：；！？、（《【〔“‘")
 
@@ -299,10 +301,10 @@ def _protected(view: str) -> set[int]:
     protected: set[int] = set()
     for pattern in (URL, EMAIL):
         for match in pattern.finditer(view):
-            end = match.end()
+            start, end = match.start("scheme") if match.lastgroup == "scheme" else match.start(), match.end()
             if pattern is URL:
                 end -= len(match.group()) - len(match.group().rstrip(".,:;!?)'\""))
-            protected.update(range(match.start(), end))
+            protected.update(range(start, end))
     return protected
 
 

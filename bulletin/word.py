@@ -306,12 +306,15 @@ def _paragraph(container: Any, style: str, spans: tuple[Span, ...] = (), *, befo
     return paragraph
 
 
-def _add_spans(paragraph: Paragraph, spans: tuple[Span, ...]) -> None:
+def _add_spans(paragraph: Paragraph, spans: tuple[Span, ...]) -> list[Any]:
     """Runs for spans: bold ones in the Strong style; quotes, dashes and ellipses kept in the CJK font."""
+    runs = []
     for span in spans:
         run = paragraph.add_run(span.text, style=STRONG if span.bold else None)
         if EAST_ASIAN_PUNCTUATION.intersection(span.text):
             _child(run._r.get_or_add_rPr(), "w:rFonts").set(qn("w:hint"), "eastAsia")
+        runs.append(run)
+    return runs
 
 
 def _set_paragraph(document: Document, style: str, spans: tuple[Span, ...], block: Block) -> Paragraph:
@@ -326,11 +329,10 @@ def _set_paragraph(document: Document, style: str, spans: tuple[Span, ...], bloc
     condensed = L.DOCX_CONDENSE_PT if style not in OFF_GRID and element.size == L.BODY_SIZE_PT else 0.0
     ends = [line.start for line in block.lines[1:]] + [sum(len(span.text) for span in spans)]
     for line, end, tight in zip(block.lines, ends, squeezed, strict=True):
-        runs = len(paragraph.runs)
-        _add_spans(paragraph, _cut(spans, line.start, end))
+        runs = _add_spans(paragraph, _cut(spans, line.start, end))
         if tight:
             twips = -math.ceil((condensed + block.spacing - line.spacing) * TWIPS_PER_PT)
-            for run in paragraph.runs[runs:]:
+            for run in runs:
                 _child(run._r.get_or_add_rPr(), "w:spacing").set(qn("w:val"), str(twips))
     return paragraph
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import ISSUES, ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bulletin import proofread as proofreader
 from bulletin.errors import BulletinError
@@ -437,3 +440,21 @@ def test_the_project_s_files_write_back_byte_for_byte(path: Path) -> None:
     _, data = proofreader._round_trip(path, path.read_text(encoding="utf-8"))  # raises when it cannot
     if "articles" in data:
         assert data["articles"][0]["body"].style == "|"  # literal block scalars stay literal
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aw1.-@:/_ 字x", max_size=30))
+def test_addresses_are_found_as_the_bare_patterns_found_them(text: str) -> None:
+    """The web and e-mail address patterns are tried only where a run begins (linear), and protect what the
+    bare patterns protected."""
+    from bulletin.proofread import _protected
+
+    expected: set[int] = set()
+    bare = (r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[!-~]+", r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+    for pattern in bare:
+        for match in re.finditer(pattern, text):
+            end = match.end()
+            if "://" in pattern:
+                end -= len(match.group()) - len(match.group().rstrip(".,:;!?)'\""))
+            expected.update(range(match.start(), end))
+    assert _protected(text) == expected
