@@ -196,6 +196,9 @@ def _read(path: Path, sources: SourceMap, problems: list[Problem]) -> Any:
         return None
 
 
+_UNREADABLE: Any = object()  # what the walk records for a value that could not be read (its problem is kept)
+
+
 class _TooDeep(Exception):
     """Raised out of the walk of a document nested deeper than MAX_DEPTH (reported once)."""
 
@@ -225,12 +228,7 @@ class _Walker:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.value(item, (*path, i), item) for i, item in enumerate(node.value)]
-        try:
-            value = self.constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as error:  # a tag PyYAML cannot build safely (!!python/..., "=" …)
-            reason = getattr(error, "problem", None) or str(error)
-            self.problems.append(self._problem(node, path, f"cannot read this value: {reason}"))
-            return None
+        value = self._construct(node, path)
         if isinstance(value, str):
             self.sources.texts[path] = value
         return value
@@ -241,7 +239,9 @@ class _Walker:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.problems.append(self._problem(key_node, path, "merge keys (<<) are not supported"))
                 continue
-            key = self.constructor.construct_object(key_node, deep=True)
+            key = self._construct(key_node, path)
+            if key is _UNREADABLE:
+                continue
             if not isinstance(key, str | int) or isinstance(key, bool):
                 self.problems.append(self._problem(key_node, path, f"a key must be text, got {describe(key)}"))
                 continue
@@ -250,6 +250,21 @@ class _Walker:
                 self.problems.append(self._problem(key_node, (*path, key), "duplicate key"))
             result[key] = self.value(value_node, (*path, key), key_node)
         return result
+
+    def _construct(self, node: yaml.Node, path: FieldPath) -> Any:
+        """A scalar's value, or _UNREADABLE (and a located problem) for one PyYAML cannot build."""
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as error:  # a tag PyYAML cannot build safely (!!python/..., "=" …)
+            reason = getattr(error, "problem", None) or str(error)
+            self.problems.append(self._problem(node, path, f"cannot read this value: {reason}"))
+        except (ValueError, OverflowError) as error:  # a date that is no day of the calendar: 2018-06-31
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                message = f"{node.value} 不是日历上的日期（not a date of the calendar: {error}）"
+            else:
+                message = f"cannot read this value: {error}"
+            self.problems.append(self._problem(node, path, message))
+        return _UNREADABLE
 
     def _problem(self, node: yaml.Node, path: FieldPath, message: str) -> Problem:
         mark = node.start_mark

@@ -104,8 +104,12 @@ def render_document(html: str, assets: Path, css: str = "") -> Any:
     weasyprint = engine.weasyprint()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        document = weasyprint.HTML(string=html, url_fetcher=_fetcher(assets), base_url=assets.resolve().as_uri() + "/")
-        return document.render(font_config=font_configuration(), stylesheets=[_stylesheet(css)] if css else [])
+        try:
+            document = weasyprint.HTML(string=html, url_fetcher=_fetcher(assets),
+                                       base_url=assets.resolve().as_uri() + "/")
+            return document.render(font_config=font_configuration(), stylesheets=[_stylesheet(css)] if css else [])
+        except weasyprint.urls.FatalURLFetchingError as error:  # a BaseException: past every `except Exception`
+            raise ResourceError(str(error.__cause__ or error)) from None
 
 
 def _stylesheet(css: str) -> Any:

@@ -464,15 +464,16 @@ def _add_table(document: Document, block: Table, composed: TableBlock) -> None:
             *([len(block.table) - 2] if composed.keep_last else [])}
     set_rows = [*composed.head, *composed.rows]  # each cell's text in the lines the PDF breaks it into
     tall = [False] * first + composed.tall
+    rows, cells = _grid(table)
     for r, row in enumerate(set_rows):
         style = "table-head" if block.header and r == 0 else "table"
-        properties = table.rows[r]._tr.get_or_add_trPr()
+        properties = rows[r].get_or_add_trPr()
         if not tall[r]:
             _child(properties, "w:cantSplit")
         if block.header and r == 0:
             _child(properties, "w:tblHeader")
         for c, text in enumerate(row):
-            cell = table.cell(r, c)
+            cell = cells[r][c]
             paragraph = _fill(cell, style, _text(text))
             _valign(cell, "center")
             if r in kept and r < len(block.table) - 1:
@@ -558,6 +559,16 @@ def _indent(paragraph: Paragraph, *, left: int, right: int, hanging: int = 0) ->
         indent.set(qn("w:hanging"), str(hanging))
 
 
+def _grid(table: DocxTable) -> tuple[list[Any], list[list[Any]]]:
+    """A table's rows (w:tr) and their cells, looked up once: python-docx's table.cell() and row.cells walk
+    the whole table at each call, which made a table's DOCX quadratic in its rows (2,000: minutes). For
+    tables without merged cells."""
+    from docx.table import _Cell
+
+    rows = list(table._tbl.tr_lst)
+    return rows, [[_Cell(tc, table) for tc in row.tc_lst] for row in rows]
+
+
 def _table(document: Document, rows: int, widths: Sequence[Length], *, borders: bool) -> DocxTable:
     """A table with its grid widths written out (WPS reads w:gridCol)."""
     table: DocxTable = document.add_table(rows=rows, cols=len(widths))
@@ -566,8 +577,8 @@ def _table(document: Document, rows: int, widths: Sequence[Length], *, borders: 
     grid = table._tbl.tblGrid
     for column, width in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
         column.set(qn("w:w"), str(round(width / 635)))  # EMU to twips
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
+    for row in _grid(table)[1]:
+        for cell, width in zip(row, widths, strict=True):
             cell.width = width
     properties = table._tbl.tblPr
     _child(properties, "w:tblW").set(qn("w:w"), str(round(sum(widths) / 635)))

@@ -42,6 +42,10 @@ OUTCOMES = {
                   "character '🎉' (U+1F389) is in no font of the 小标宋 "
                   "role (tried: Noto Serif CJK SC Bold, Noto Serif CJK SC)",
     "gbk.yaml": "issues/gbk.yaml:1:1: the file is not UTF-8 text (saved as GBK? save it as UTF-8)",
+    "impossible-date.yaml": "issues/impossible-date.yaml:4:7: date: 2019-02-30 不是日历上的日期（not a date of the "
+                            "calendar: day is out of range for month）",
+    "impossible-date-key.yaml": "issues/impossible-date-key.yaml:6:3: distribution: 2019-02-29 不是日历上的日期（not a "
+                                "date of the calendar: day is out of range for month）",
     "markup-in-content.yaml": "ok",
     "outside-bmp.yaml": "issues/outside-bmp.yaml:8:10: font-coverage: articles[0].body[0]: "
                         "character '𠀀' (U+20000) is in no font "
@@ -229,3 +233,38 @@ def test_fuzz_any_bytes(project: Path, data: bytes) -> None:
     path = project / "issues" / "fuzz.yaml"
     path.write_bytes(data)
     load_or_problems(path)
+
+
+def test_a_resource_the_renderer_cannot_fetch_is_an_error_not_a_crash(project: Path) -> None:
+    """WeasyPrint stops on a fetch that fails with FatalURLFetchingError, a BaseException that passes every
+    `except Exception`: the build says what failed, on the issue, and the folder build goes on."""
+    from bulletin.pdf import ResourceError, render_pdf
+
+    with pytest.raises(ResourceError, match="refused to fetch http://example.com/x.png"):
+        render_pdf('<img src="http://example.com/x.png">', project / "issues")
+
+
+@pytest.mark.parametrize("name", ["a%20b.png", "a b#c?d.png", "照片 1.png"])
+def test_a_photo_name_with_url_characters_builds(project: Path, name: str) -> None:
+    """A photo's name is quoted once into the HTML and unquoted once by the fetcher: a literal %20 is a %20."""
+    from PIL import Image
+
+    Image.new("RGB", (300, 200), "red").save(project / "issues" / name)
+    data = {"year": 2018, "number": 10, "date": "2018-06-05",
+            "articles": [{"title": "照片", "body": [{"photo": name, "caption": "图"}, "正文。"]}]}
+    (project / "issues" / "photo.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert main(["build", "issues/photo.yaml", "--out", "out"]) == 0
+    with pdfplumber.open(project / "out" / "photo.pdf") as pdf:
+        assert len(pdf.pages[0].images) == 1
+
+
+@pytest.mark.parametrize("command", [["check", "--all", "issues"], ["search", "--issues", "issues", "正文"],
+                                     ["index", "--issues", "issues", "--out", "site"],
+                                     ["new", "--issues", "issues", "--date", "2019-03-01"]])
+def test_an_impossible_date_stops_no_folder_command(project: Path, command: list[str],
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    main(command)
+    captured = capsys.readouterr()
+    assert "out of range" not in captured.err.replace("not a date of the calendar: day is out of range", ""), \
+        captured.err
+    assert "Traceback" not in captured.err and "error:" not in captured.err, captured.err
