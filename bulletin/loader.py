@@ -261,6 +261,8 @@ class _Walker:
         except (ValueError, OverflowError) as error:  # a date that is no day of the calendar: 2018-06-31
             if node.tag == "tag:yaml.org,2002:timestamp":
                 message = f"{node.value} 不是日历上的日期（not a date of the calendar: {error}）"
+            elif node.tag == "tag:yaml.org,2002:int":
+                message = f"数字太长：{len(node.value)} 位（a number of {len(node.value)} digits）"
             else:
                 message = f"cannot read this value: {error}"
             self.problems.append(self._problem(node, path, message))
@@ -309,7 +311,30 @@ def photo_problem(folder: Path, name: str) -> str | None:
         return f"{name} is a {kind} file: use PNG or JPEG"
     if width * height > MAX_PIXELS:
         return f"{name} is {width} × {height} pixels: at most {MAX_PIXELS // 1_000_000} megapixels"
+    try:
+        _decode(path)
+    except (OSError, SyntaxError, ValueError) as error:
+        return f"照片 {name} 不完整或已损坏，无法解码（truncated or damaged: {error}）"
     return None
+
+
+def _decode(path: Path) -> None:
+    """Read a photo through, as the build will: a truncated or damaged file raises. A JPEG is decoded at an
+    eighth of its size (its whole stream all the same), a PNG's chunks are checked against their CRCs.
+    (WeasyPrint, once imported, tells Pillow to load truncated images: not here.)"""
+    from PIL import Image, ImageFile
+
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        with Image.open(path) as image:
+            if image.format == "PNG":
+                image.verify()
+                return
+            if image.format == "JPEG":
+                image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+            image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
 
 
 def _validate(model: type[Publication], data: Any, sources: SourceMap) -> list[Problem]:
@@ -398,7 +423,8 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"{str(value).lower()}"
     if isinstance(value, int | float):
-        return f"the number {value}"
+        digits = str(value)
+        return f"the number {digits}" if len(digits) <= 30 else f"a number of {len(digits)} digits"
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
     if isinstance(value, str):

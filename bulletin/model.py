@@ -73,8 +73,8 @@ class Table(Model):
     """The rows; each a list of cell texts."""
     header: bool = True
     """Whether the first row is a header row."""
-    widths: list[float] | None = None
-    """Relative column widths (default: equal)."""
+    widths: list[Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)]] | None = None
+    """Relative column widths (default: equal): positive numbers."""
     caption: str | None = None
     """A title set above the table."""
 
@@ -182,7 +182,7 @@ class Publication(Model):
     """The colophon's contact lines: label (网址, 邮箱, 电话 …) to value, in order."""
     signoff: dict[str, str] = {}
     """The colophon's sign-off: role (签发/审核/编辑) to name."""
-    copies: int | None = Field(default=None, gt=0)
+    copies: int | None = Field(default=None, gt=0, le=10_000_000)
     """共印N份, when printed."""
     fonts: dict[Role, list[str]] = {}
     """An office's own fonts, tried before the free ones, per role (fangsong: [仿宋_GB2312])."""
@@ -210,9 +210,9 @@ class Issue(Publication):
     """专刊, 增刊 or 正刊 (正刊 prints no kind line)."""
     year: int = Field(ge=1949, le=2999)
     """The year of the issue number (2018年第10期)."""
-    number: int = Field(gt=0)
+    number: int = Field(gt=0, le=999)
     """The number within the year."""
-    serial: int | None = Field(default=None, gt=0)
+    serial: int | None = Field(default=None, gt=0, le=999_999)
     """总第N期: the running number over all years."""
     date: dt.date
     """The date printed in the masthead (YYYY-MM-DD)."""

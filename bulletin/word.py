@@ -49,6 +49,7 @@ KEEP_WITH_NEXT = {"kicker", "title", "subtitle", "byline", "dateline", "h1", "h2
                   "photo"}
 KEEP_LINES = {"kicker", "title", "subtitle", "byline", "dateline", "h1", "h2", "h3", "h4"}  # never split, as in the PDF
 # Off the document grid: the masthead, the rule, the page numbers and pictures, and every size but the body's.
+PROPERTY_MAX = 255  # characters in one of Word's document properties
 PHOTO_LINE_SIZE_PT = 1.0  # the type size of the paragraph that holds a photo
 OFF_GRID = {"name", "kind", "photo", "page-number", "red-rule"}
 TABLE_TEXT = {"table", "table-head"}
@@ -624,10 +625,11 @@ def _border(parent: XmlElement, side: str, width_pt: float, colour: str = "00000
 def _set_properties(document: Document, issue: Issue) -> None:
     properties = document.core_properties
     moment = dt.datetime(issue.date.year, issue.date.month, issue.date.day, tzinfo=dt.UTC)
-    properties.title = f"{issue.name} {issue.issue_line}"
-    properties.subject = f"{issue.name} {issue.kind} {issue.issue_line} {issue.date_text}"
-    properties.author = "　".join(issue.issuers)
-    properties.keywords = f"{issue.name}, {issue.issue_line}, {issue.kind}"
+    # Word's document properties hold at most 255 characters each (python-docx refuses more).
+    properties.title = f"{issue.name} {issue.issue_line}"[:PROPERTY_MAX]
+    properties.subject = f"{issue.name} {issue.kind} {issue.issue_line} {issue.date_text}"[:PROPERTY_MAX]
+    properties.author = "　".join(issue.issuers)[:PROPERTY_MAX]
+    properties.keywords = f"{issue.name}, {issue.issue_line}, {issue.kind}"[:PROPERTY_MAX]
     properties.last_modified_by = "bulletin"
     properties.language = "zh-CN"
     properties.comments = ""

@@ -268,3 +268,76 @@ def test_an_impossible_date_stops_no_folder_command(project: Path, command: list
     assert "out of range" not in captured.err.replace("not a date of the calendar: day is out of range", ""), \
         captured.err
     assert "Traceback" not in captured.err and "error:" not in captured.err, captured.err
+
+
+def photo_issue(project: Path, name: str) -> Path:
+    data = {"year": 2018, "number": 10, "date": "2018-06-05",
+            "articles": [{"title": "照片", "body": [{"photo": name, "caption": "图"}, "正文。"]}]}
+    path = project / "issues" / "photo.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("name", "mode"), [("p.webp", "RGB"), ("cmyk.jpg", "CMYK"), ("palette.png", "P"),
+                                            ("deep.png", "I;16"), ("grey-alpha.png", "LA"), ("p.gif", "P"),
+                                            ("p.bmp", "RGB"), ("p.tiff", "RGB")])
+def test_what_check_accepts_in_a_photo_the_build_embeds_validly(project: Path, name: str, mode: str) -> None:
+    """Every kind of photo check accepts is embedded as a PNG or JPEG the PDF and the DOCX can hold."""
+    from PIL import Image
+
+    Image.new(mode, (300, 200)).save(project / "issues" / name)
+    photo_issue(project, name)
+    assert main(["check", "issues/photo.yaml"]) == 0
+    assert main(["build", "issues/photo.yaml", "--out", "out"]) == 0
+    with pdfplumber.open(project / "out" / "photo.pdf") as pdf:
+        assert len(pdf.pages[0].images) == 1
+    with zipfile.ZipFile(project / "out" / "photo.docx") as package:
+        media = [n for n in package.namelist() if n.startswith("word/media/")]
+        assert len(media) == 1
+        assert package.read(media[0])[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xdb", b"\xff\xd8\xff\xee")
+
+
+@pytest.mark.parametrize("suffix", ["jpg", "png"])
+def test_a_truncated_photo_is_refused_by_check(project: Path, suffix: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from PIL import Image
+
+    whole = io.BytesIO()
+    Image.effect_noise((300, 200), 60).convert("RGB").save(whole, "JPEG" if suffix == "jpg" else "PNG")
+    (project / "issues" / f"cut.{suffix}").write_bytes(whole.getvalue()[: len(whole.getvalue()) * 2 // 3])
+    photo_issue(project, f"cut.{suffix}")
+    assert main(["check", "issues/photo.yaml"]) == 1
+    assert f"照片 cut.{suffix} 不完整或已损坏" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("field", "text"), [("widths: [0, 1]", "widths[0]: input should be greater than 0"),
+                                             ("widths: [-1, 2]", "widths[0]: input should be greater than 0"),
+                                             ("widths: [.nan, 1]", "widths[0]: Input should be a finite number"),
+                                             ("widths: [.inf, 1]", "widths[0]: Input should be a finite number")])
+def test_table_widths_that_the_build_cannot_make_are_refused(project: Path, field: str, text: str,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "issues" / "t.yaml").write_text(
+        "year: 2018\nnumber: 10\ndate: 2018-06-05\narticles:\n  - title: 表\n    body:\n"
+        f"      - table: [[a, b], [c, d]]\n        {field}\n", encoding="utf-8")
+    assert main(["check", "issues/t.yaml"]) == 1
+    assert text in capsys.readouterr().err
+
+
+def test_numbers_and_names_too_long_for_the_outputs(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    digits = "9" * 5000
+    for name, numbers in (("n", f"number: {digits}"), ("s", f"number: 1\nserial: {digits[:4000]}")):
+        (project / "issues" / f"{name}.yaml").write_text(f"year: 2018\n{numbers}\ndate: 2018-06-05\narticles:\n"
+                                                         "  - title: 数\n    body: 正文\n", encoding="utf-8")
+    assert main(["check", "issues/n.yaml", "issues/s.yaml"]) == 1
+    err = capsys.readouterr().err
+    assert "number: 数字太长：5000 位" in err and len(err) < 1000
+    assert "serial: input should be less than or equal to 999999, got a number of 4000 digits" in err
+    publication = project / "publication.yaml"
+    publication.write_text(publication.read_text(encoding="utf-8").replace("name: 工商联信息", "name: " + "长" * 300),
+                           encoding="utf-8")
+    photo_issue(project, "none.png").write_text(
+        "year: 2018\nnumber: 10\ndate: 2018-06-05\narticles:\n  - title: 标题\n    body: 正文\n", encoding="utf-8")
+    assert main(["build", "issues/photo.yaml", "--out", "out", "--format", "docx"]) == 0
+    import docx
+
+    assert len(docx.Document(str(project / "out" / "photo.docx")).core_properties.title) == 255
