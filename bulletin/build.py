@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import gc
 import hashlib
 import json
 import os
+import signal
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -74,16 +77,27 @@ def render(loaded: Loaded, typesetter: Typesetter, formats: Iterable[str], worke
     return {name: outputs[name] for name in ("pdf", "docx") if name in outputs}
 
 
+LOCK_FILE = ".bulletin.lock"  # in the output folder: one file for every issue's lock and the state's
+LOCK_SLOTS = 1 << 20  # an issue locks one byte of it, chosen by its name (two names may share one: harmless)
+
+
 @contextlib.contextmanager
-def locked(out: Path, stem: str) -> Iterator[None]:
-    """One build of an issue at a time into a folder (two at once would mix their outputs); under the lock,
-    the temporary files a killed build left behind are cleared."""
+def locked(out: Path, stem: str | None) -> Iterator[None]:
+    """One build of an issue at a time into a folder (two at once would mix their outputs), or with `stem`
+    None, one writer of the folder's build state: a byte of one lock file each (fcntl record locks: freed
+    when the process ends, however it ends, and no lock file left per issue). Under an issue's lock, the
+    temporary files a killed build of it left behind are cleared."""
     out.mkdir(parents=True, exist_ok=True)
-    with open(out / f".{stem}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        for debris in out.glob(f".{stem}.*.part"):
-            debris.unlink(missing_ok=True)
+    slot = 0 if stem is None else 1 + int(hashlib.sha256(stem.encode()).hexdigest(), 16) % LOCK_SLOTS
+    descriptor = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+    try:
+        fcntl.lockf(descriptor, fcntl.LOCK_EX, 1, slot)
+        if stem is not None:
+            for debris in [*out.glob(f".{stem}.*.part"), out / f".{stem}.lock"]:  # (and an older version's lock)
+                debris.unlink(missing_ok=True)
         yield
+    finally:
+        os.close(descriptor)  # and with it the lock
 
 
 def build_one(path: Path, out: Path, formats: tuple[str, ...], worker: pdf.Worker | None = None) -> Result:
@@ -124,16 +138,32 @@ def environment_digest(formats: tuple[str, ...]) -> str:
 
 
 class State:
-    """The build state of an output folder: for each issue, the digests it was last built from."""
+    """The build state of an output folder: for each issue, the digests it was last built from. Saved as
+    issues finish (so that a build stopped halfway keeps what it finished), merged into what another build
+    of the same folder saved meanwhile; a state file that cannot be read is started afresh (all rebuilt)."""
+
+    SAVE_EVERY_S = 2.0
 
     def __init__(self, out: Path, formats: tuple[str, ...]) -> None:
         self.path = out / STATE_FILE
+        self.out = out
         self.environment = environment_digest(formats)
         self.formats = formats
+        self.entries, self.damaged = self._read()
+        self.fresh: dict[str, dict[str, object]] = {}
+        self.saved_at = 0.0
+
+    def _read(self) -> tuple[dict[str, dict[str, object]], bool]:
         try:
-            self.entries: dict[str, dict[str, object]] = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}, False
         except (OSError, ValueError):
-            self.entries = {}
+            return {}, True
+        if not isinstance(data, dict) or not all(isinstance(entry, dict) and isinstance(entry.get("inputs"), dict)
+                                                 for entry in data.values()):
+            return {}, True
+        return data, False
 
     def up_to_date(self, path: Path, out: Path) -> bool:
         """Whether the issue's outputs exist and nothing they were built from has changed."""
@@ -142,7 +172,7 @@ class State:
             return False
         if not all((out / f"{path.stem}.{suffix}").exists() for suffix in self.formats):
             return False
-        inputs = entry.get("inputs")
+        inputs = entry["inputs"]
         assert isinstance(inputs, dict)
         try:
             return all(sha256(read_source(Path(name))) == digest for name, digest in inputs.items())
@@ -150,15 +180,27 @@ class State:
             return False
 
     def record(self, result: Result) -> None:
-        self.entries[str(result.path.resolve())] = {"environment": self.environment, "inputs": dict(result.inputs)}
+        entry: dict[str, object] = {"environment": self.environment, "inputs": dict(result.inputs)}
+        self.entries[str(result.path.resolve())] = self.fresh[str(result.path.resolve())] = entry
+        if time.monotonic() - self.saved_at >= self.SAVE_EVERY_S:
+            self.save()
 
     def save(self) -> None:
-        write_atomic(self.path, (json.dumps(self.entries, indent=1, sort_keys=True) + "\n").encode())
+        """Write what this build recorded over what the folder's state holds now (another build's entries kept)."""
+        if not self.fresh:
+            return
+        with locked(self.out, None):
+            current, _ = self._read()
+            current.update(self.fresh)
+            write_atomic(self.path, (json.dumps(current, indent=1, sort_keys=True) + "\n").encode())
+        self.saved_at = time.monotonic()
 
 
 def _start_worker(formats: tuple[str, ...]) -> None:
-    """A build process's start: the renderers imported once, then everything they made frozen out of the
-    garbage collector's sight (it would walk those objects again and again, issue after issue, for nothing)."""
+    """A build process's start: Ctrl-C left to the parent (which stops the pool), the renderers imported
+    once, then everything they made frozen out of the garbage collector's sight (it would walk those objects
+    again and again, issue after issue, for nothing)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if "pdf" in formats:
         pdf.font_configuration()
     if "docx" in formats:
@@ -166,33 +208,53 @@ def _start_worker(formats: tuple[str, ...]) -> None:
     gc.freeze()
 
 
+class Interrupted(Exception):
+    """A build stopped by Ctrl-C: how many of the issues to build were finished (and kept)."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__(f"{done}/{total}")
+        self.done, self.total = done, total
+
+
 def build_all(paths: list[Path], out: Path, formats: tuple[str, ...],
               report: Callable[[int, int, Result], None], *, jobs: int | None = None,
-              worker: pdf.Worker | None = None) -> list[Result]:
+              worker: pdf.Worker | None = None, warn: Callable[[str], None] | None = None) -> list[Result]:
     """Build every issue that changed since the last build into `out`, on every core: several issues one
-    per process, a single issue with its PDF in `worker` (when given) beside it."""
+    per process, a single issue with its PDF in `worker` (when given) beside it. Ctrl-C stops the workers
+    at once and raises Interrupted; what was finished is in the state, and the next build goes on from there."""
     state = State(out, formats)
+    if state.damaged and warn:
+        warn(f"{state.path}: 构建状态文件无法读取，已重新开始，全部重建"
+             "（the build state was unreadable: rebuilding all）")
     stale = [path for path in paths if not state.up_to_date(path, out)]
     results = [Result(path, skipped=True) for path in paths if path not in stale]
-    done = 0
     workers = min(jobs or os.cpu_count() or 1, len(stale))
-    if workers > 1:
-        from concurrent.futures import ProcessPoolExecutor  # not imported for the editor's one-issue build
 
-        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(formats,)) as pool:
-            futures = [pool.submit(build_one, path, out, formats) for path in stale]
-            for future in futures:
-                done += 1
-                results.append(future.result())
-                report(done, len(stale), results[-1])
-    else:
-        for path in stale:
-            done += 1
-            results.append(build_one(path, out, formats, worker if len(stale) == 1 else None))
-            report(done, len(stale), results[-1])
-    built = [result for result in results if result.written]
-    for result in built:
-        state.record(result)
-    if built:
+    def finished(result: Result) -> None:
+        results.append(result)
+        if result.written:
+            state.record(result)
+        report(len(results) - (len(paths) - len(stale)), len(stale), result)
+
+    pool = None
+    try:
+        if workers > 1:
+            import multiprocessing  # not imported for the editor's one-issue build
+
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(formats,))
+            for result in pool.imap(functools.partial(build_one, out=out, formats=formats), stale):
+                finished(result)
+            pool.close()
+        else:
+            for path in stale:
+                finished(build_one(path, out, formats, worker if len(stale) == 1 else None))
+    except KeyboardInterrupt:
+        if pool is not None:
+            pool.terminate()  # the workers end now; their half-written files are temporary ones, cleared later
+        raise Interrupted(len(results) - (len(paths) - len(stale)), len(stale)) from None
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
         state.save()
     return results

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from bulletin.pdf import Worker
 
 FORMATS = ("pdf", "docx")
+INTERRUPTED = 130  # the exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells report it
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,6 +29,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except BulletinError as error:
         _print_problems(error.problems)
+    except KeyboardInterrupt:
+        print("已中断（interrupted）", file=sys.stderr)
+        return INTERRUPTED
     except Exception as error:  # an error of ours or of a library: a message, not a traceback
         if args.verbose:
             traceback.print_exc()
@@ -140,7 +144,7 @@ def _pdf_worker(args: argparse.Namespace) -> Worker | None:
 
 
 def _build_with(args: argparse.Namespace, worker: Worker | None) -> int:
-    from bulletin.build import Result, build_all
+    from bulletin.build import Interrupted, Result, build_all
     from bulletin.engine import harfbuzz_subset_missing
     from bulletin.loader import display_path
 
@@ -162,7 +166,12 @@ def _build_with(args: argparse.Namespace, worker: Worker | None) -> int:
             print(f"{display_path(result.path)}: error: {result.error}"
                   + ("" if args.verbose else " (--verbose shows the traceback)"), file=sys.stderr)
 
-    results = build_all(paths, args.out, args.format, report, jobs=args.jobs, worker=worker)
+    try:
+        results = build_all(paths, args.out, args.format, report, jobs=args.jobs, worker=worker,
+                            warn=lambda message: print(message, file=sys.stderr))
+    except Interrupted as stop:
+        print(f"已中断：{stop.done}/{stop.total} 期已完成并保留，下次构建从其余的继续（interrupted）", file=sys.stderr)
+        return INTERRUPTED
     skipped = sum(result.skipped for result in results)
     if skipped:
         print(f"{skipped} of {len(results)} up to date")
@@ -275,6 +284,8 @@ def _search(args: argparse.Namespace) -> int:
         hits = search.search(args.index, args.term, args.limit)
     except ValueError as error:
         raise BulletinError([Problem("search", 0, 0, "", str(error))]) from None
+    if report.rebuilt:
+        print(f"{args.index}: 检索索引无法读取，已重建（the search index was unreadable: made again）", file=sys.stderr)
     if report.skipped:
         print(f"note: {report.skipped} invalid issue file(s) not searched (bulletin check --all)", file=sys.stderr)
     for hit in hits:

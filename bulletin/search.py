@@ -8,7 +8,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bulletin.archive import issue_files
@@ -44,6 +44,7 @@ class IndexReport:
     unchanged: int = 0
     skipped: int = 0  # invalid files, left out of the index
     problems: tuple[Problem, ...] = ()  # why the skipped files were skipped
+    rebuilt: bool = False  # the index could not be read, and was made again
 
     def __str__(self) -> str:
         return (f"{self.added} added, {self.updated} updated, {self.removed} removed, "
@@ -63,7 +64,19 @@ class Hit:
 
 def index(folder: Path, database: Path) -> IndexReport:
     """Build or bring up to date the search index of the issue files under `folder`, in one transaction:
-    only new and changed files are read again, deleted ones are dropped, invalid ones are skipped."""
+    only new and changed files are read again, deleted ones are dropped, invalid ones are skipped. An index
+    SQLite cannot read (it is made from the issue files alone) is deleted and made again."""
+    try:
+        return _update(folder, database)
+    except sqlite3.DatabaseError as error:
+        if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+            raise
+        for part in (database, database.with_name(database.name + "-journal")):
+            part.unlink(missing_ok=True)
+        return replace(_update(folder, database), rebuilt=True)
+
+
+def _update(folder: Path, database: Path) -> IndexReport:
     database.parent.mkdir(parents=True, exist_ok=True)
     with closing(sqlite3.connect(database, isolation_level=None)) as db:
         db.execute("BEGIN IMMEDIATE")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import html as markup
+import re
 import threading
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -16,6 +17,7 @@ from bulletin.build import prepare, render
 from bulletin.errors import BulletinError
 from bulletin.fonts import FontError, find_face
 from bulletin.html import TEMPLATES_DIR, environment, render_html
+from bulletin.inputs import Refused
 from bulletin.layout import red_rgb_hex
 from bulletin.loader import display_path, find_publication
 from bulletin.photos import asset
@@ -35,6 +37,7 @@ SCREEN = """<style>
   .red-rule { border-bottom-color: #RED; }
 }
 </style>""".replace("RED", red_rgb_hex())
+REFERENCE = re.compile(r'/(?:font|asset)/[^"\')\s]+')  # a file the page asks the preview for
 RELOAD = """<script>
 new EventSource("/events").onmessage = () => {
   sessionStorage.setItem("bulletin-scroll", String(window.scrollY)); location.reload();
@@ -53,6 +56,8 @@ class Preview:
     changed: threading.Condition = field(default_factory=threading.Condition)
     rendering: threading.Lock = field(default_factory=threading.Lock)  # one download at a time
     warmed: threading.Event = field(default_factory=threading.Event)
+    served: frozenset[str] = frozenset()  # the /font/… and /asset/… paths the current page refers to
+    fonts: dict[str, Path | None] = field(default_factory=dict)  # a font's file by name, looked up once
 
     def refresh(self) -> None:
         """Load and set the issue again, and tell every open page."""
@@ -66,8 +71,9 @@ class Preview:
                 name=self.path.name, problems=[str(problem) for problem in error.problems])
         page = page.replace("</head>", SCREEN + RELOAD + "</head>", 1).replace("<body>", "<body>" + bar, 1)
         page = page.replace('url("font:', 'url("/font/').replace('src="asset:', 'src="/asset/')  # over HTTP
+        served = frozenset(unquote(ref) for ref in REFERENCE.findall(page))  # the only files it may ask for
         with self.changed:
-            self.page, self.version = page, self.version + 1
+            self.page, self.version, self.served = page, self.version + 1, served
             self.changed.notify_all()
 
     def wait(self, seen: int, timeout: float) -> int:
@@ -105,9 +111,22 @@ def watch(preview: Preview, stop: threading.Event) -> None:
         preview.refresh()
 
 
-def handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
+def handler(preview: Preview, port: int) -> type[BaseHTTPRequestHandler]:
+    hosts = {f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]")}
+
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+            # Only a page of this preview's own address: a web page the editor visits could point another
+            # name at 127.0.0.1 (DNS rebinding) and read what is served here; its requests carry that name.
+            if self.headers.get("Host", "").lower() not in hosts:
+                self._send(b"misdirected request", "text/plain", HTTPStatus.MISDIRECTED_REQUEST)
+                return
+            try:
+                self._answer()
+            except Exception:  # noqa: BLE001 (a request this handler did not foresee: an answer, never a traceback)
+                self._send(b"bad request", "text/plain", HTTPStatus.BAD_REQUEST)
+
+        def _answer(self) -> None:
             if self.path == "/":
                 self._send(preview.page.encode(), "text/html; charset=utf-8")
             elif self.path == "/events":
@@ -128,18 +147,24 @@ def handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                 self._send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
 
         def _file(self) -> None:
-            """A font of the issue's chains, or a file under the issue's folder; nothing else."""
+            """A font or a photo that the current page refers to; nothing else (not the other files beside
+            the issue, not any font of the system)."""
+            if unquote(self.path) not in preview.served:
+                self._send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
+                return
             kind, _, name = unquote(self.path).lstrip("/").partition("/")
             if kind == "asset":
                 try:
                     self._send(asset(preview.path.parent, name), "application/octet-stream")
-                except ValueError:
+                except (ValueError, OSError, Refused):
                     self._send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
                 return
-            try:
-                path = find_face(name).path
-            except FontError:
-                path = None
+            if name not in preview.fonts:
+                try:
+                    preview.fonts[name] = find_face(name).path
+                except FontError:
+                    preview.fonts[name] = None
+            path = preview.fonts[name]
             if path is None or not path.is_file():
                 self._send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
                 return
@@ -183,7 +208,9 @@ def serve(path: Path, port: int, ready: threading.Event | None = None, stop: thr
     preview = Preview(path)
     preview.refresh()
     stop = stop or threading.Event()
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler(preview))
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler(preview, port))
+    if port == 0:  # a free port chosen by the system: the handler must know which
+        server.RequestHandlerClass = handler(preview, server.server_address[1])
     server.daemon_threads = True
     watcher = threading.Thread(target=watch, args=(preview, stop), daemon=True)
     watcher.start()

@@ -108,4 +108,5 @@ def test_a_table_of_2000_rows_builds_in_linear_time(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     import docx
 
-    assert len(docx.Document(str(tmp_path / "out" / "table.docx")).tables[-1].rows) == 2000
+    tables = docx.Document(str(tmp_path / "out" / "table.docx")).tables
+    assert max(len(table.rows) for table in tables) == 2000

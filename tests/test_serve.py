@@ -90,3 +90,52 @@ def test_the_preview_makes_its_pdf_once_in_the_background(tmp_path: Path) -> Non
     preview.warm()  # serve() runs it in a thread of its own as it starts
     assert preview.warmed.is_set() and pdf._stylesheets, "the first download would parse the stylesheet"
     assert preview.download("pdf").startswith(b"%PDF-")
+
+
+def get(url: str, path: str, host: str | None = None) -> tuple[int, bytes]:
+    """A GET of `path` with its own Host header (urllib would send the URL's)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.putrequest("GET", path, skip_host=True)
+    connection.putheader("Host", host if host is not None else parts.netloc)
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, body
+
+
+@pytest.mark.parametrize("host", ["evil.example:{port}", "127.0.0.1.evil.example", "", "localhost:1"])
+def test_a_page_of_another_name_is_answered_nothing(served: tuple[str, Path], host: str) -> None:
+    """DNS rebinding: a web page the editor visits points its own name at 127.0.0.1."""
+    url, _ = served
+    port = url.rsplit(":", 1)[1].strip("/")
+    for path in ("/", "/issue.pdf", "/font/FandolFang", "/events"):
+        status, body = get(url, path, host.format(port=port))
+        assert status == 421 and b"2018" not in body, path
+    assert get(url, "/", f"localhost:{port}")[0] == 200
+
+
+def test_only_what_the_page_refers_to_is_served(served: tuple[str, Path]) -> None:
+    url, issue = served
+    (issue.parent / "notes.txt").write_text("另一份草稿", encoding="utf-8")
+    (issue.parent / "2018-11.yaml").write_text("title: 未发", encoding="utf-8")
+    for path in ("/asset/notes.txt", "/asset/2018-11.yaml", "/asset/../publication.yaml", "/font/DejaVu%20Sans",
+                 "/font/Noto%20Sans%20Mono", "/font/../../etc/passwd"):
+        status, body = get(url, path)
+        assert status == 404 and "草稿".encode() not in body, path
+    assert get(url, "/font/FandolFang")[0] == 200  # referred to by the page's @font-face rules
+
+
+@pytest.mark.parametrize("path", ["/asset/%00", "/font/%00", "/asset/" + "a" * 60_000, "/%ff%fe", "/font/%7f",
+                                  "/asset/%2e%2e/%2e%2e/etc/passwd"])
+def test_malformed_requests_get_an_answer_not_a_traceback(served: tuple[str, Path], path: str,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    url, _ = served
+    status, _ = get(url, path)
+    assert 400 <= status < 500
+    assert "Traceback" not in capsys.readouterr().err
+    assert get(url, "/")[0] == 200  # and the preview still answers
