@@ -200,6 +200,7 @@ def font_files(issue: Issue) -> dict[str, Path]:
 # which the next publish of that issue moves aside to .interrupted/ and names.
 
 MANIFEST_FORMAT = 2
+JOURNAL = "journal.log"  # beside the manifest: every entry's hash, line by line, as published
 GENESIS = "0" * 64  # what the first entry's `previous` holds
 LOCK = ".lock"
 INTERRUPTED = ".interrupted"
@@ -307,6 +308,27 @@ class Archive:
             raise BulletinError(problems)
         return Manifest(tuple(raw), legacy)
 
+    @property
+    def journal_path(self) -> Path:
+        return self.root / JOURNAL
+
+    def journaled(self) -> list[str]:
+        """The hashes the journal holds, in the order they were published ([] without a journal)."""
+        if not self.journal_path.exists():
+            return []
+        text = read_regular(self.journal_path, MAX_MANIFEST_BYTES).decode("utf-8", errors="replace")
+        return [line.split()[-1] for line in text.splitlines() if line.strip()]
+
+    def journal(self, record: Manifest) -> None:
+        """Append to the journal (a second, read-only record beside the manifest: one line per entry, its
+        time, issue, edition and hash) every entry of `record` it does not hold yet."""
+        known = set(self.journaled())
+        old = self.journal_path.read_bytes() if self.journal_path.exists() else b""
+        lines = [f"{e['published']} {e['key']} {e['edition']} {e['sha256']}\n" for e in record.entries
+                 if e["sha256"] not in known]
+        if lines:
+            write_atomic(self.journal_path, old + "".join(lines).encode(), mode=0o444)
+
     def lock(self) -> filelock.BaseFileLock:
         """The archive's lock: one publish at a time (freed by the system if the process dies)."""
         self.root.mkdir(parents=True, exist_ok=True)
@@ -337,7 +359,7 @@ class Archive:
                 folders[:] = [f for f in folders if f != INTERRUPTED]
             for name in files + [f for f in folders if (here / f).is_symlink()]:
                 relative = (here / name).relative_to(self.root).as_posix()
-                if relative not in (MANIFEST, LOCK):
+                if relative not in (MANIFEST, LOCK, JOURNAL):
                     found.append(relative)
         return sorted(found)
 
@@ -464,6 +486,7 @@ def _publish_locked(archive: Archive, loaded: Loaded, render: dict[str, bytes], 
         for path in written:  # not recorded: not published (what a killed process leaves, the next run moves aside)
             path.unlink(missing_ok=True)
         raise
+    archive.journal(record)  # after the commit: a publish stopped here is published; the next one completes this
     return Published("superseded" if edition > 1 else "published", written, recovered, record.head)
 
 
@@ -521,6 +544,18 @@ def verify(archive: Archive, expect: str | None = None) -> Iterator[Finding]:
             if entry.get("sha256") != entry_hash(entry):
                 yield Finding(f"{label}: 条目内容与其哈希不符，被改动过（altered after it was published）")
             previous = str(entry.get("sha256"))
+    if not manifest.legacy and manifest.entries:
+        hashes = [str(entry.get("sha256")) for entry in manifest.entries]
+        journaled = archive.journaled()
+        gone = [h for h in journaled if h not in hashes]
+        if gone:
+            yield Finding(f"{name}: 日志 {JOURNAL} 记录的 {len(gone)} 个条目不在清单中：条目被删除或改写"
+                          f"（{len(gone)} entries of the journal are not in the manifest）")
+        elif journaled != hashes[: len(journaled)]:
+            yield Finding(f"{name}: 清单条目的顺序与日志 {JOURNAL} 不符（the entries are not in the journal's order）")
+        elif len(journaled) < len(hashes):
+            yield Finding(f"{name}: 最后 {len(hashes) - len(journaled)} 个条目未记入日志 {JOURNAL}"
+                          f"（not in the journal: a publish stopped after its commit? the next publish adds them）")
     if expect is not None and manifest.head != expect:
         yield Finding(f"{name}: 链尾哈希是 {manifest.head}，不是所记的 {expect}：有条目被删除或改写"
                       "（the record's last hash is not the one expected）")

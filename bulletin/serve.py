@@ -20,6 +20,7 @@ from bulletin.html import TEMPLATES_DIR, environment, render_html
 from bulletin.inputs import Refused
 from bulletin.layout import red_rgb_hex
 from bulletin.loader import display_path, find_publication
+from bulletin.pdf import ResourceError
 from bulletin.photos import asset
 
 # On screen the issue is shown as an A4 sheet; for the true pages, download the PDF.
@@ -137,7 +138,7 @@ def handler(preview: Preview, port: int) -> type[BaseHTTPRequestHandler]:
                 suffix = self.path.rsplit(".", 1)[1]
                 try:
                     data = preview.download(suffix)
-                except BulletinError as error:
+                except (BulletinError, ResourceError) as error:
                     self._send(str(error).encode(), "text/plain; charset=utf-8", HTTPStatus.UNPROCESSABLE_ENTITY)
                     return
                 kind = "application/pdf" if suffix == "pdf" else (

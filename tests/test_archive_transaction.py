@@ -160,9 +160,29 @@ def test_verify_catches_an_entry_removed_with_its_files(published: Archive) -> N
     last = published.manifest().entries[-1]
     for name in last["files"]:
         (published.root / name).unlink()
-    rewrite(published, lambda data: data["entries"].pop())  # the last one: only the noted hash shows it
-    found = messages(published, expect=head)
-    assert any("不是所记的" in m for m in found)
+    rewrite(published, lambda data: data["entries"].pop())  # the last one: the journal shows it, and the hash
+    assert any("日志 journal.log 记录的 2 个条目不在清单中" in m for m in messages(published))
+    assert any("不是所记的" in m for m in messages(published, expect=head))
+
+
+def test_a_publish_stopped_after_its_commit_is_completed_by_the_next(project: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project / "archive"
+    real = A.write_atomic
+
+    def no_journal(path: Path, data: bytes, *, mode: int | None = None) -> None:
+        if path.name == A.JOURNAL:
+            raise OSError("disk full")
+        real(path, data, mode=mode)
+
+    monkeypatch.setattr(A, "write_atomic", no_journal)
+    with pytest.raises(OSError):
+        publish(load(issue(project, 2016, 1)), RENDER, supersede=False, reason=None)
+    assert [e["key"] for e in Archive(root).manifest().entries] == ["gslxx-2016-01"]  # published
+    assert any("未记入日志" in m for m in messages(Archive(root)))
+    monkeypatch.setattr(A, "write_atomic", real)
+    publish(load(issue(project, 2016, 2)), RENDER, supersede=False, reason=None)
+    assert not messages(Archive(root))
 
 
 def test_verify_catches_a_file_replaced_with_its_hash_updated(published: Archive) -> None:
