@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from bulletin import layout
+from bulletin import compose, layout
 from bulletin.fonts import CACHE_HOME, FAMILY_PREFIX, Chain
 from bulletin.model import Issue, Role
 from bulletin.typeset import Typesetter, set_issue
@@ -81,4 +81,5 @@ def render_css(typesetter: Typesetter) -> str:
         indent=f"{layout.INDENT_CHARS * layout.char_pitch_pt():.4f}pt",
         # The dash sits mid-em: the top of the box is half an em above it.
         page_number_gap=f"{layout.PAGE_NUMBER_GAP_MM * layout.PT_PER_MM - layout.PAGE_NUMBER_SIZE_PT / 2:.4f}pt",
+        page_number_text=compose.PAGE_NUMBER,
     )

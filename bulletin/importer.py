@@ -83,10 +83,12 @@ DISTRIBUTION = re.compile(r"^(报|送|发|抄送|分送)\s*[：:]\s*(.*)$")
 SIGNOFF_LABELS = ("签发", "审核", "审稿", "核稿", "编辑", "责编", "校对", "主编")
 CONTACT_LABELS = ("网址", "网站", "邮箱", "电子邮箱", "电子信箱", "邮件", "E-mail", "Email", "电话", "联系电话", "传真",
                   "微信", "微信公众号", "公众号", "地址", "通讯地址", "邮编", "邮政编码", "QQ", "联系人", "手机")
-PAIR = re.compile(r"([^\s：:]{1,8})\s*[：:](?!//)\s*(.*?)\s*(?=\s[^\s：:]{1,8}\s*[：:](?!//)|$)")
+# label：value pairs; a label never starts with a digit (发布时间：2018-06-05 10:30 is one pair, not two)
+PAIR = re.compile(r"([^\s：:\d][^\s：:]{0,7})\s*[：:](?!//)\s*(.*?)\s*(?=\s[^\s：:\d][^\s：:]{0,7}\s*[：:](?!//)|$)")
 COPIES = re.compile(r"^[（(]?\s*共印\s*(\d+)\s*份\s*[）)]?$")
 ISSUED = re.compile(r"印发\s*$")
-META_LABELS = {"来源": "source", "作者": "author", "原文链接": "link", "链接": "link", "发布时间": "", "发布日期": "",
+META_LABELS = {"来源": "source", "作者": "author", "原文链接": "link", "链接": "link", "发布时间": "published",
+               "发布日期": "published",
                "时间": "", "日期": "", "浏览次数": "", "点击数": "", "阅读数": "", "编辑": ""}
 
 
@@ -597,6 +599,7 @@ class Article:
     source: str | None = None
     author: str | None = None
     link: str | None = None
+    published: str | None = None
 
 
 @dataclass
@@ -1016,7 +1019,7 @@ def _reprint_pairs(text: str) -> list[tuple[str, str]]:
 
 
 def _reprint(text: str, article: Article) -> bool:
-    """Take a reprint line into the article: 来源, 作者 and 原文链接 kept, the rest (发布时间…) dropped."""
+    """Take a reprint line into the article: 来源, 作者, 发布时间 and 原文链接 kept, the rest (浏览次数…) dropped."""
     pairs = _reprint_pairs(text)
     for label, value in pairs:
         key = META_LABELS[label]
@@ -1207,7 +1210,7 @@ def _article_map(article: Article) -> CommentedMap:
     if prose:
         blocks.append(_literal(prose))
     item["body"] = blocks[0] if len(blocks) == 1 and isinstance(blocks[0], str) else CommentedSeq(blocks)
-    for key in ("source", "author", "link"):
+    for key in ("source", "author", "published", "link"):
         value = getattr(article, key)
         if value:
             item[key] = _plain(value)

@@ -134,6 +134,18 @@ class Article(Model):
     """For a reprint: its author (作者)."""
     link: str | None = None
     """For a reprint: the address of the original (原文链接)."""
+    published: str | None = None
+    """For a reprint: when the original was published (发布时间), as it should print: 2018-06-05 10:30, or a
+    date (2018-06-05), printed 2018年6月5日."""
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _published_text(cls, value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+        if isinstance(value, dt.date):
+            return f"{value.year}年{value.month}月{value.day}日"
+        return value
 
     @field_validator("body", mode="before")
     @classmethod

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from zhon import hanzi  # type: ignore[import-untyped]
 
+from bulletin import compose
 from bulletin.check import check as check_fonts
 from bulletin.check import typesetter_for
 from bulletin.errors import BulletinError, Problem, field_path
@@ -27,7 +28,6 @@ from bulletin.loader import FieldPath, Loaded, SourceMap, display_path
 from bulletin.markup import paragraph_spans
 from bulletin.model import Issue, Prose
 from bulletin.output import write_atomic
-from bulletin.typeset import _texts
 
 Level = Literal["error", "warning"]
 
@@ -184,11 +184,11 @@ def _finding(context: Context, rule_id: str, level: Level, hit: Hit | Problem) -
 
 
 def _fields(loaded: Loaded, sources: SourceMap) -> list[Text]:
-    """Every text of the issue that an editor wrote, as typeset._texts enumerates them, with its raw text."""
+    """Every text of the issue that an editor wrote, as compose.texts enumerates them, with its raw text."""
     own_file = display_path(loaded.path)
     seen: set[FieldPath] = set()
     texts: list[Text] = []
-    for path, _, element, _ in _texts(loaded.issue):
+    for path, _, element, _ in compose.texts(loaded.issue):
         raw_path = path if path in sources.texts else path[:-1] if path and path[-1] == 0 else None
         if raw_path is None or raw_path in seen or raw_path not in sources.texts:
             continue  # what the template prints itself (目录, the issue line), or a number

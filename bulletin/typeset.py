@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bulletin import compose
 from bulletin import layout as L
 from bulletin.fonts import Chain
 from bulletin.linebreak import break_lines, widest_unbreakable
@@ -82,12 +83,11 @@ class SetArticle:
 
 @dataclass(frozen=True)
 class Colophon:
-    """The colophon (版记) as set."""
+    """The colophon (版记) as set: its groups in lines, its contact rows and sign-off cells as composed."""
 
     distribution: list[Block]
     contacts: list[list[str]]
     signoff: list[str]
-    copies: str | None
 
 
 @dataclass
@@ -261,7 +261,7 @@ class Typesetter:
     def texts(self) -> Iterator[tuple[FieldPath, str, Role, int]]:
         """Every text of the issue with the role that sets it and where in its field it starts (a hint
         for locating a character of a paragraph in the prose it came from), for the font check."""
-        for path, text, style, start in _texts(self.issue):
+        for path, text, style, start in compose.texts(self.issue):
             yield path, text, L.ELEMENTS[style].role, start  # type: ignore[misc]
         for i, article in enumerate(self.issue.articles):
             for j, block in enumerate(article.body):
@@ -270,58 +270,6 @@ class Typesetter:
                         for span in paragraph.spans:
                             if span.bold:
                                 yield ("articles", i, "body", j), span.text, "bold", paragraph.offset
-
-
-def _texts(issue: Issue) -> Iterator[tuple[FieldPath, str, str, int]]:
-    """Every text of the issue with the element that sets it."""
-    yield ("name",), issue.name, "name", 0
-    yield ("kind",), issue.kind, "kind", 0
-    yield ("number",), issue.issue_line, "number", 0
-    yield ("date",), issue.date_text, "issuer", 0
-    yield ("toc",), TOC_HEADING, "toc-heading", 0
-    yield ("toc",), "※", "toc-item", 0
-    yield (), "— 0123456789", "page-number", 0
-    for i, issuer in enumerate(issue.issuers):
-        yield ("issuers", i), issuer, "issuer", 0
-    for key, text, style in (("compiled_by", issue.compiled_by, "issuer"), ("notice", issue.notice, "notice")):
-        if text:
-            yield (key,), text, style, 0
-    for i, article in enumerate(issue.articles):
-        yield from _article_texts(("articles", i), article)
-    for group, style in (("distribution", "distribution"), ("contacts", "contacts"), ("signoff", "signoff")):
-        for key, value in getattr(issue, group).items():
-            yield (group, key), f"{key}：{value}。", style, 0
-    if issue.copies:
-        yield ("copies",), f"共印{issue.copies}份", "signoff", 0
-
-
-ARTICLE_FIELDS = {"title": "title", "subtitle": "subtitle", "toc_title": "toc-item", "kicker": "kicker",
-                  "byline": "byline", "dateline": "dateline", "note": "note", "source": "source",
-                  "author": "source", "link": "source"}
-
-
-def _article_texts(path: FieldPath, article: Article) -> Iterator[tuple[FieldPath, str, str, int]]:
-    for key, style in ARTICLE_FIELDS.items():
-        if text := getattr(article, key):
-            yield (*path, key), text, style, 0
-    if article.subtitle:
-        yield (*path, "subtitle"), "——", "subtitle", 0
-    for line in reprint_lines(article):
-        yield (*path, "source"), line, "source", 0
-    for j, block in enumerate(article.body):
-        if isinstance(block, Prose):
-            for paragraph in block.paragraphs:
-                text = "".join(span.text for span in paragraph.spans)
-                yield (*path, "body", j), text, HEADING_STYLES[paragraph.level], paragraph.offset
-        elif isinstance(block, Photo):
-            for key in ("caption", "credit"):
-                if text := getattr(block, key):
-                    yield (*path, "body", j, key), text, key, 0
-        elif isinstance(block, Table):
-            for r, row in enumerate(block.table):
-                for c, cell in enumerate(row):
-                    style = "table-head" if block.header and r == 0 else "table"
-                    yield (*path, "body", j, "table", r, c), cell, style, 0
 
 
 def _row_height(row: list[str]) -> float:
@@ -344,33 +292,31 @@ def _spans(text: str, bolds: list[bool]) -> tuple[Span, ...]:
     return tuple(runs)
 
 
-HEADING_STYLES = {0: "p", 1: "h1", 2: "h2", 3: "h3", 4: "h4"}
-TOC_HEADING = "目　录"
 
 
 def set_issue(issue: Issue, typesetter: Typesetter) -> dict[str, object]:
-    """The template context: masthead, 目录, articles and colophon, all set in lines."""
+    """The template context: masthead, 目录, articles and colophon, composed (bulletin.compose) and set in lines."""
     t = typesetter
-    hang = L.INDENT_CHARS * L.char_pitch_pt()
     articles = [set_article(article, t) for article in issue.articles]
-    toc = [t.justified((Span(article.toc_entry),), "toc-item", hang=hang, marker="※") for article in issue.articles
-           ] if issue.shows_toc else []
+    toc = set_toc(issue, t)
     size = L.ELEMENTS["distribution"].size
-    distribution = [
-        t.justified((Span(text if text.endswith("。") else text + "。"),), "distribution",
-                    hang=(len(label) + 1) * size, inset=2 * L.COLOPHON_INDENT_CHARS * size, marker=f"{label}：")
-        for label, text in issue.distribution.items()
-    ]
-    contacts = [f"{label}：{value}" for label, value in issue.contacts.items()]
+    composed = compose.colophon(issue)
     colophon = Colophon(
-        distribution,
-        [contacts[i : i + 2] for i in range(0, len(contacts), 2)],
-        [f"{role}：{name}" for role, name in issue.signoff.items()],
-        f"共印{issue.copies}份" if issue.copies else None,
+        [t.justified((Span(text),), "distribution", hang=len(label) * size, inset=2 * L.COLOPHON_INDENT_CHARS * size,
+                     marker=label) for label, text in composed.distribution],
+        composed.contacts,
+        composed.signoff,
     )
-    return {"issue": issue, "articles": articles, "toc": toc, "toc_heading": t.ragged(TOC_HEADING, "toc-heading"),
-            "colophon": colophon if colophon.distribution or colophon.contacts or colophon.signoff or colophon.copies
-            else None, "name_size": masthead_size(issue.name), "issuers": t.spread(issue.issuers, "issuer")}
+    return {"issue": issue, "articles": articles, "toc": toc,
+            "toc_heading": t.ragged(compose.TOC_HEADING, "toc-heading"), "colophon": colophon if composed else None,
+            "name_size": masthead_size(issue.name), "issuers": t.spread(issue.issuers, "issuer")}
+
+
+def set_toc(issue: Issue, t: Typesetter) -> list[Block]:
+    """The 目录's entries set in lines, each hanging after its mark."""
+    hang = L.INDENT_CHARS * L.char_pitch_pt()
+    return [t.justified((Span(entry),), "toc-item", hang=hang, marker=compose.TOC_MARK)
+            for entry in compose.toc_entries(issue)]
 
 
 def masthead_size(name: str) -> float:
@@ -408,15 +354,15 @@ def set_article(article: Article, t: Typesetter) -> SetArticle:
         return t.ragged(text, style) if text else None
 
     heads = [ragged(article.kicker, "kicker"), t.ragged(article.title, "title", balance=True),
-             ragged(subtitle_line(article), "subtitle"), ragged(article.byline, "byline"),
+             ragged(compose.subtitle_line(article), "subtitle"), ragged(article.byline, "byline"),
              ragged(article.dateline, "dateline")]
-    note = t.justified((Span("编者按：", bold=True), Span(article.note)), "note") if article.note else None
+    note = t.justified(compose.note_spans(article), "note") if article.note else None
     kept = 0 if note else sum(len(head.lines) for head in heads if head)  # lines that go with what follows
     blocks: list[Block | PhotoBlock | TableBlock] = []
     for item in article.body:
         if isinstance(item, Prose):
             for paragraph in item.paragraphs:
-                block = t.justified(paragraph.spans, HEADING_STYLES[paragraph.level])
+                block = t.justified(paragraph.spans, compose.HEADING_STYLES[paragraph.level])
                 blocks.append(block)
                 kept = kept + len(block.lines) if paragraph.level else 0  # a heading goes with what follows
         elif isinstance(item, Photo):
@@ -430,7 +376,7 @@ def set_article(article: Article, t: Typesetter) -> SetArticle:
     return SetArticle(
         bookmark=article.headline, kicker=kicker, title=title, subtitle=subtitle, byline=byline,
         dateline=dateline, note=note, blocks=blocks,
-        source=[t.ragged(line, "source") for line in reprint_lines(article)],
+        source=[t.ragged(line, "source") for line in compose.reprint_lines(article)],
     )
 
 
@@ -439,15 +385,3 @@ def _word_ends(text: str) -> frozenset[int]:
     from bulletin.words import boundaries
 
     return boundaries(text)
-
-
-def subtitle_line(article: Article) -> str | None:
-    """The subtitle as printed, after a dash."""
-    return f"——{article.subtitle}" if article.subtitle else None
-
-
-def reprint_lines(article: Article) -> list[str]:
-    """The source lines of a reprint: 来源 and 作者 on one line, 原文链接 on the next."""
-    credits = "　".join(f"{label}：{value}" for label, value in (("来源", article.source), ("作者", article.author))
-                        if value)
-    return [line for line in (credits, f"原文链接：{article.link}" if article.link else "") if line]

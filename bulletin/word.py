@@ -25,21 +25,12 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from bulletin import compose
 from bulletin import layout as L
 from bulletin.markup import Span
 from bulletin.model import Article, Issue, Photo, Prose, Role, Table
 from bulletin.photos import asset
-from bulletin.typeset import (
-    HEADING_STYLES,
-    Block,
-    PhotoBlock,
-    TableBlock,
-    Typesetter,
-    masthead_size,
-    reprint_lines,
-    set_article,
-    subtitle_line,
-)
+from bulletin.typeset import Block, PhotoBlock, TableBlock, Typesetter, masthead_size, set_article, set_toc
 
 TWIPS_PER_PT = 20
 EIGHTHS_PER_PT = 8  # border widths
@@ -65,9 +56,9 @@ def render_docx(issue: Issue, assets: Path) -> bytes:
     _setup_styles(document, issue)
     _setup_section(document)
     _add_masthead(document, issue)
-    if issue.shows_toc:
-        _add_toc(document, issue)
     typesetter = Typesetter(issue, assets)
+    if issue.shows_toc:
+        _add_toc(document, issue, typesetter)
     for index, article in enumerate(issue.articles):
         _add_article(document, article, typesetter, before=L.ARTICLE_SPACE_LINES[min(index, 1)])
     _add_colophon(document, issue)
@@ -281,7 +272,7 @@ def _page_number(paragraph: Paragraph, side: str) -> None:
     _child(properties, "w:jc").set(qn("w:val"), side)
     indent = _child(properties, "w:ind")
     indent.set(qn(f"w:{side}"), str(round(element.size * TWIPS_PER_PT)))
-    paragraph.add_run("— ")
+    paragraph.add_run(compose.PAGE_NUMBER[0])
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), " PAGE ")
     run = OxmlElement("w:r")
@@ -290,7 +281,7 @@ def _page_number(paragraph: Paragraph, side: str) -> None:
     run.append(text)
     field.append(run)
     paragraph._p.append(field)
-    paragraph.add_run(" —")
+    paragraph.add_run(compose.PAGE_NUMBER[1])
 
 
 # Content
@@ -322,10 +313,17 @@ def _set_paragraph(document: Document, style: str, spans: tuple[Span, ...], bloc
     """A paragraph of text, each line that the PDF squeezes to push a character in set as tight again (Word
     and LibreOffice squeeze no line: left to DOCX_CONDENSE_PT alone, they would push the character out and
     the paragraph could take a line more than in the PDF)."""
+    paragraph = _paragraph(document, style)
+    _set_lines(paragraph, style, spans, block)
+    return paragraph
+
+
+def _set_lines(paragraph: Paragraph, style: str, spans: tuple[Span, ...], block: Block) -> None:
+    """The runs of `spans` in `paragraph`; each line the PDF squeezes in runs of its own, set as tight."""
     squeezed = [line.spacing < block.spacing - 1e-6 for line in block.lines]
     if not any(squeezed):
-        return _paragraph(document, style, spans)
-    paragraph = _paragraph(document, style)
+        _add_spans(paragraph, spans)
+        return
     element = L.ELEMENTS[style]
     condensed = L.DOCX_CONDENSE_PT if style not in OFF_GRID and element.size == L.BODY_SIZE_PT else 0.0
     ends = [line.start for line in block.lines[1:]] + [sum(len(span.text) for span in spans)]
@@ -335,7 +333,6 @@ def _set_paragraph(document: Document, style: str, spans: tuple[Span, ...], bloc
             twips = -math.ceil((condensed + block.spacing - line.spacing) * TWIPS_PER_PT)
             for run in runs:
                 _child(run._r.get_or_add_rPr(), "w:spacing").set(qn("w:val"), str(twips))
-    return paragraph
 
 
 def _cut(spans: tuple[Span, ...], start: int, end: int) -> tuple[Span, ...]:
@@ -380,11 +377,12 @@ def _add_masthead(document: Document, issue: Issue) -> None:
     _border(_child(properties, "w:pBdr"), "w:bottom", L.MASTHEAD_RULE_PT, L.red_rgb_hex())
 
 
-def _add_toc(document: Document, issue: Issue) -> None:
-    _paragraph(document, "toc-heading", _text("目　录"), before_lines=1)
+def _add_toc(document: Document, issue: Issue, typesetter: Typesetter) -> None:
+    _paragraph(document, "toc-heading", _text(compose.TOC_HEADING), before_lines=1)
     element = L.ELEMENTS["toc-item"]
-    for article in issue.articles:
-        paragraph = _paragraph(document, "toc-item", _text(f"※\t{article.toc_entry}"))
+    for entry, block in zip(compose.toc_entries(issue), set_toc(issue, typesetter), strict=True):
+        paragraph = _paragraph(document, "toc-item", _text(f"{compose.TOC_MARK}\t"))
+        _set_lines(paragraph, "toc-item", _text(entry), block)
         indent = _child(paragraph._p.get_or_add_pPr(), "w:ind")
         hang = str(round(L.INDENT_CHARS * element.size * TWIPS_PER_PT))
         for slot, value in (("w:leftChars", "200"), ("w:left", hang), ("w:hangingChars", "200"), ("w:hanging", hang)):
@@ -399,19 +397,19 @@ def _add_article(document: Document, article: Article, typesetter: Typesetter, b
     tables = iter([block for block in composed.blocks if isinstance(block, TableBlock)])
     paragraphs = iter([block for block in composed.blocks if isinstance(block, Block)])
     title = "\n".join("".join(span.text for span in line.spans) for line in composed.title.lines)
-    heads = [("kicker", article.kicker), ("title", title), ("subtitle", subtitle_line(article)),
+    heads = [("kicker", article.kicker), ("title", title), ("subtitle", compose.subtitle_line(article)),
              ("byline", article.byline), ("dateline", article.dateline)]
     for style, text in heads:
         if text:
             _paragraph(document, style, _text(text), before_lines=before)
             before = 0
     if article.note:
-        _paragraph(document, "note", (Span("编者按：", bold=True), Span(article.note)))
+        _paragraph(document, "note", compose.note_spans(article))
     previous: object = None
     for block in article.body:
         if isinstance(block, Prose):
             for parsed in block.paragraphs:
-                _set_paragraph(document, HEADING_STYLES[parsed.level], parsed.spans, next(paragraphs))
+                _set_paragraph(document, compose.HEADING_STYLES[parsed.level], parsed.spans, next(paragraphs))
         elif isinstance(block, Photo):
             _add_photo(document, block, next(photos), typesetter.assets)
         elif isinstance(block, Table):
@@ -420,7 +418,7 @@ def _add_article(document: Document, article: Article, typesetter: Typesetter, b
             _add_table(document, block, next(tables))
             _table_space(document)  # also what keeps two tables apart: Word and LibreOffice join adjacent ones
         previous = block
-    for line in reprint_lines(article):
+    for line in compose.reprint_lines(article):
         _paragraph(document, "source", _text(line))
 
 
@@ -496,26 +494,24 @@ def _add_colophon(document: Document, issue: Issue) -> None:
     """The colophon: a table floated to the bottom of the last page's type area (Word and WPS place it
     there; LibreOffice sets it inline after the text), its rules the table's borders. (A frame, w:framePr,
     would stand at the foot in LibreOffice no better, and there loses its rules.)"""
-    if not (issue.distribution or issue.contacts or issue.signoff or issue.copies):
+    composed = compose.colophon(issue)
+    if not composed:
         return  # no colophon: not even its rules
     size = L.ELEMENTS["distribution"].size
     inset = round(L.COLOPHON_INDENT_CHARS * size * TWIPS_PER_PT)
     table = _table(document, 0, [Pt(L.type_width_pt())], borders=False)
-    if issue.distribution:
+    if composed.distribution:
         cell = _new_row(table)
-        for label, text in issue.distribution.items():
-            paragraph = _paragraph(cell, "distribution", _text(f"{label}：{text.removesuffix('。')}。"))
-            hang = round((len(label) + 1) * size * TWIPS_PER_PT)
+        for label, text in composed.distribution:
+            paragraph = _paragraph(cell, "distribution", _text(label + text))
+            hang = round(len(label) * size * TWIPS_PER_PT)
             _indent(paragraph, left=inset + hang, right=inset, hanging=hang)
-    contacts = [f"{label}：{value}" for label, value in issue.contacts.items()]
-    if contacts:
+    if composed.contacts:
         cell = _new_row(table)
-        for i in range(0, len(contacts), 2):
-            _tabbed(cell, "contacts", contacts[i : i + 2], inset)
-    signoff = [f"{role}：{name}" for role, name in issue.signoff.items()]
-    signoff += [f"共印{issue.copies}份"] if issue.copies else []
-    if signoff:
-        _tabbed(_new_row(table), "signoff", signoff, inset)
+        for row in composed.contacts:
+            _tabbed(cell, "contacts", row, inset)
+    if composed.signoff:
+        _tabbed(_new_row(table), "signoff", composed.signoff, inset)
     for cell in (row.cells[0] for row in table.rows):
         cell._tc.remove(cell.paragraphs[0]._p)  # the empty paragraph every new cell starts with
     properties = table._tbl.tblPr

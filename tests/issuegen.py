@@ -217,6 +217,8 @@ def article(draw: st.DrawFn, files: dict[str, PhotoFile]) -> dict[str, Any]:
         if draw(st.booleans()):
             data["author"] = draw(st.sampled_from(PHRASES))[:3]
         if draw(st.booleans()):
+            data["published"] = draw(st.sampled_from(["2018-06-05 10:30", "2018年6月5日", "2018-06-05"]))
+        if draw(st.booleans()):
             data["link"] = draw(url)
     return data
 

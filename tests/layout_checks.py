@@ -19,11 +19,12 @@ from pathlib import Path
 from bulletin import audit
 from bulletin import layout as L
 from bulletin.audit import BOTTOM, EDGE, INDENTED, LEFT, MM, RIGHT, Document, Glyph
+from bulletin.compose import HEADING_STYLES, reprint_lines, subtitle_line
 from bulletin.linebreak import NO_END, NO_START
 from bulletin.loader import Loaded
 from bulletin.markup import plain
 from bulletin.model import Issue, Photo, Prose, Table
-from bulletin.typeset import HEADING_STYLES, Typesetter, masthead_size, reprint_lines, subtitle_line
+from bulletin.typeset import Typesetter, masthead_size
 
 PITCH = L.LINE_PITCH_PT
 KEPT_WITH_NEXT = {"kicker", "title", "subtitle", "byline", "dateline", "h1", "h2", "h3", "h4", "toc-heading",
@@ -35,6 +36,7 @@ BASELINE_DROP = 20.55  # points from the top of a line box to its baseline: the 
 MAX_EMPTY_LINES = 2  # a page may end this many body lines short when what follows fits in them
 # Rows kept together (a table's first two, its last two) may fill this much of a page; a row taller may split.
 KEPT_ROWS = L.TYPE_HEIGHT_MM * MM * L.TABLE_KEEP_SHARE
+PAGE_HEIGHT = L.TYPE_HEIGHT_MM * MM  # the type area's height
 
 
 @dataclass
@@ -447,7 +449,14 @@ def check_tables(m: Measured) -> Iterator[str]:
             pair_first = sum(height[r] for r in body[:2]) + sum(height[r] for r in rows if r < first)
             pair_last = sum(height[r] for r in body[-2:])
             ends = {min(rows[body[0]]): pair_first <= KEPT_ROWS, min(rows[body[-1]]): pair_last <= KEPT_ROWS}
-            lone = {page for page, count in per_page.items() if count < 2 and ends.get(page, True)}
+            # Inside the table, a page of one row is a fault only if that row and the next could share a page
+            # under the header repeated there.
+            room = PAGE_HEIGHT - sum(height[r] for r in rows if r < first)
+            alone = {min(rows[r]): r for r in body if per_page[min(rows[r])] == 1}
+            fits = {page: r == body[-1] or height[r] + height[body[body.index(r) + 1]] <= room
+                    for page, r in alone.items()}
+            lone = {page for page, count in per_page.items()
+                    if count < 2 and ends.get(page, True) and fits.get(page, True)}
             if lone:
                 yield f"{name}: {sorted(per_page.items())} rows a page: a lone row on page(s) {sorted(lone)}"
             if block.header:
