@@ -20,7 +20,7 @@ from bulletin import __version__
 from bulletin.errors import BulletinError, Problem, field_path
 from bulletin.inputs import Refused, read_regular, read_source
 from bulletin.loader import PUBLICATION_FILE, Loaded, display_path, find_publication, load
-from bulletin.model import Issue, Photo
+from bulletin.model import Issue
 from bulletin.output import write_atomic
 
 MANIFEST = "manifest.json"
@@ -172,7 +172,7 @@ def source_files(loaded: Loaded) -> list[Path]:
     if publication:
         files.append(publication)
     for article in loaded.issue.articles:
-        files += [loaded.path.parent / block.photo for block in article.body if isinstance(block, Photo)]
+        files += [loaded.path.parent / photo.photo for photo in article.photos()]
     return files
 
 

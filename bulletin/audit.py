@@ -41,8 +41,12 @@ GRID_SHARE = 0.9  # of the full all-Chinese lines that must fill the 28 cells of
 BODY_FACE_LINES = 30  # lines of running text it takes to tell the body's face (an editor's note is 楷体)
 PAGE_NUMBER = re.compile(r"^—(\d+)—$")
 COLOPHON_WORDS = ("送：", "报：", "发：", "抄送：", "分送：", "签发", "印发", "共印")
+# A line of a colophon: its groups (送：…) at the start, a sign-off (签发：…), 共印N份, or …印发 at the end; not
+# the words in a text or a photo's credit (签发 摄).
+COLOPHON_LINE = re.compile(r"^(?:抄送|分送|送|报|发)\s?[：:]|(?:签发|审核|编辑)\s?[：:]|共印\s?\d+\s?份|印发$")
 SPLIT_MARKS = frozenset("—…")  # the two halves of —— and …… must share a line
 LIST_MARKS = frozenset("※•·●○■□◆◇▲△★☆-")  # a line that starts with one begins an item of its own
+HEAD_MARKS = LIST_MARKS | {"【"}  # and a column's heading (【工作动态】) begins one too, where it stands flush left
 
 
 @dataclass(frozen=True)
@@ -466,12 +470,20 @@ def _pitch_and_lines(document: Document, report: Report) -> None:
 
 
 def _full_lines(document: Document) -> list[tuple[Line, Line]]:
-    """The body lines followed by a line of the same paragraph: the next body line, flush left."""
+    """The body lines followed by a line of the same paragraph: the next body line, flush left. (Not a line
+    that begins with a mark, a 目录 entry's ※: what continues it hangs after the mark, so a line flush left
+    under it begins something else; and so does one under the lines that hang after the mark, and one that
+    opens with 【, a column's heading.)"""
     lines = list(document.text_lines())
-    return [(a, b) for a, b in zip(lines, lines[1:], strict=False)
+    hanging, item = set(), False  # the lines that hang after an item's mark: the rest of a 目录 entry
+    for i, line in enumerate(lines):
+        item = line.text[:1] in LIST_MARKS or item and abs(line.x0 - LEFT) > EDGE
+        if item and line.text[:1] not in LIST_MARKS:
+            hanging.add(i)
+    return [(a, b) for i, (a, b) in enumerate(zip(lines, lines[1:], strict=False))
             if a.sized(L.BODY_SIZE_PT) and b.sized(L.BODY_SIZE_PT) and a.one_run and b.one_run
             and abs(b.x0 - LEFT) <= EDGE and abs(a.x0 - LEFT) <= EDGE + (INDENTED - LEFT)
-            and b.text[0] not in LIST_MARKS
+            and b.text[0] not in HEAD_MARKS and a.text[0] not in LIST_MARKS and i not in hanging
             and (a.page == b.page and 0 < b.baseline - a.baseline < 1.5 * L.LINE_PITCH_PT or b.page == a.page + 1)]
 
 
@@ -628,8 +640,7 @@ def _colophon(document: Document, report: Report) -> None:
     if not document.pages:
         return
     last = document.pages[-1]
-    text = "".join(line.text for line in last.lines)
-    words = [word for word in COLOPHON_WORDS if word in text]
+    words = [line for line in last.lines if COLOPHON_LINE.search(line.text)]
     for page in document.pages[:-1]:
         early = [line for line in page.lines if any(line.text.startswith(word) for word in COLOPHON_WORDS[:5])]
         if early:

@@ -57,7 +57,7 @@ def _row(entry: Entry, out: Path, files: dict[str, dict[str, Path]]) -> dict[str
         "kind": issue.kind if issue.kind != "正刊" else None,
         "date": issue.date_text,
         "iso_date": issue.date.isoformat(),
-        "titles": [article.headline for article in issue.articles],
+        "titles": [article.headline for article in issue.articles if article.headline],
         "links": [{"label": label, "href": _href(outputs[key], out)} for key, label in LINKS if key in outputs],
     }
 
@@ -115,12 +115,13 @@ def _fonts(issue: Issue) -> tuple[list[dict[str, Markup]], dict[str, Markup]]:
 
 
 def _article_pages(document: Any, issue: Issue) -> list[int]:
-    """The 0-based page of the document where each article's title is: the article bookmarks (.title-block,
-    one per article, in order)."""
+    """The 0-based page of the document where each titled article's title is: the article bookmarks
+    (.title-block, one per article with a title, in order)."""
     pages = [number for number, page in enumerate(document.pages) for level, *_ in page.bookmarks if level == 1]
-    if len(pages) != len(issue.articles):
+    titled = [article for article in issue.articles if article.title]
+    if len(pages) != len(titled):
         raise RuntimeError(f"{issue.issue_line}: {len(pages)} article bookmarks in the PDF for "
-                           f"{len(issue.articles)} articles")
+                           f"{len(titled)} articles with a title")
     return pages
 
 
@@ -148,8 +149,8 @@ def compile_year(entries: list[Entry], year: int) -> bytes:
             listed.append({
                 "line": _line(issue),
                 "date": issue.date_text,
-                "entries": [{"title": article.toc_entry, "page": start + page + 1}
-                            for article, page in zip(issue.articles, pages, strict=True)],
+                "entries": [{"title": article.toc_entry, "page": start + page + 1} for article, page
+                            in zip([a for a in issue.articles if a.title], pages, strict=True)],
             })
             start += len(document.pages)
         return template.render(L=layout, faces=faces, roles=roles, title=title, issues=listed,

@@ -296,11 +296,14 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from bulletin.importer import import_draft, write_issue
+    from bulletin.importer import import_issue, write_issue
     from bulletin.loader import display_path
 
-    write_issue(import_draft(args.draft, target=args.output), args.output)
+    imported = import_issue(args.draft, target=args.output)
+    write_issue(imported.text, args.output, imported.photos)
     print(display_path(args.output))
+    for name in imported.photos:
+        print(display_path(args.output.parent / name))
     return 0
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from bulletin import layout as L
 from bulletin.loader import FieldPath
-from bulletin.markup import Span
-from bulletin.model import Article, Issue, Photo, Prose, Table
+from bulletin.markup import Parsed, Span, join_lines, paragraph_spans
+from bulletin.model import Article, Issue, Photo, PhotoRow, Prose, Table
 
 TOC_HEADING = "目　录"
 TOC_MARK = "※"  # before each entry of the 目录
@@ -20,15 +21,81 @@ NOTE_LABEL = "编者按："
 SUBTITLE_DASH = "——"
 PAGE_NUMBER = ("— ", " —")  # around the page's number: — 1 —
 HEADING_STYLES = {0: "p", 1: "h1", 2: "h2", 3: "h3", 4: "h4"}  # a paragraph's level to its element
+SUBHEAD = "subhead"  # the element of a heading without a number
 # A reprint's lines, as internal bulletins print them at the foot of the article: 来源, 作者 and 发布时间 on one
 # line, the 原文链接 on its own (breakable wherever a web address may break).
 REPRINT_CREDITS = (("来源", "source"), ("作者", "author"), ("发布时间", "published"))
 REPRINT_LINK = "原文链接"
 
 
-def toc_entries(issue: Issue) -> list[str]:
-    """The 目录's entries, in order (none when the issue shows no 目录)."""
-    return [article.toc_entry for article in issue.articles] if issue.shows_toc else []
+COLUMN_BRACKETS = ("【", "】")
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """A line of the 目录: an article's title (after ※), or the heading of a column (栏目) over them."""
+
+    text: str
+    column: bool = False
+
+
+def column_heading(column: str) -> str:
+    """A column's heading as printed: 【工作动态】 (brackets the editor typed are not doubled)."""
+    return COLUMN_BRACKETS[0] + column.strip().strip("".join(COLUMN_BRACKETS)).strip() + COLUMN_BRACKETS[1]
+
+
+def column_heads(issue: Issue) -> list[str | None]:
+    """For each article, the column heading printed above it: where its column begins, else None."""
+    heads: list[str | None] = []
+    previous = None
+    for article in issue.articles:
+        head = column_heading(article.column) if article.column else None
+        heads.append(head if head != previous else None)
+        previous = head
+    return heads
+
+
+def toc_entries(issue: Issue) -> list[TocEntry]:
+    """The 目录's lines, in order: each column's heading before its articles (none without a 目录)."""
+    if not issue.shows_toc:
+        return []
+    entries = []
+    for article, head in zip(issue.articles, column_heads(issue), strict=True):
+        if head:
+            entries.append(TocEntry(head, column=True))
+        if article.toc_entry:  # photo news and briefs without a title list none of their own
+            entries.append(TocEntry(article.toc_entry))
+    return entries
+
+
+def paragraph_style(paragraph: Parsed) -> str:
+    """The element a paragraph of a body is set as: running text, a numbered heading of its level, or a
+    subhead (a heading without a number). A run-in heading's paragraph is running text."""
+    if paragraph.level and not paragraph.numbered:
+        return SUBHEAD
+    return HEADING_STYLES[paragraph.level]
+
+
+def span_role(span: Span, role: str) -> str:
+    """The font role of a span in an element of `role`: bold in the bold face, a run-in heading in its
+    level's face (黑体 for 一、, 楷体 for （一）), the rest in the element's."""
+    if span.bold:
+        return "bold"
+    return L.ELEMENTS[HEADING_STYLES[span.head]].role if span.head else role
+
+
+def caption_paragraphs(caption: str | None) -> list[str]:
+    """A caption's paragraphs (at blank lines; wrapped lines joined): photo news tells its story there."""
+    if not caption:
+        return []
+    return [join_lines([line.strip() for line in caption[start:end].splitlines() if line.strip()])
+            for start, end in paragraph_spans(caption)]
+
+
+def caption_style(paragraphs: list[str]) -> str:
+    """The element a photo's caption is set as: one paragraph a caption (centred on one line), several the
+    story of photo news (paragraphs of text, indented and justified)."""
+    return "story" if len(paragraphs) > 1 else "caption"
 
 
 def subtitle_line(article: Article) -> str | None:
@@ -85,7 +152,9 @@ def texts(issue: Issue) -> Iterator[tuple[FieldPath, str, str, int]]:
     for key, text, style in (("compiled_by", issue.compiled_by, "issuer"), ("notice", issue.notice, "notice")):
         if text:
             yield (key,), text, style, 0
-    for i, article in enumerate(issue.articles):
+    for i, (article, head) in enumerate(zip(issue.articles, column_heads(issue), strict=True)):
+        if head:
+            yield ("articles", i, "column"), head, "column", 0
         yield from _article_texts(("articles", i), article)
     for group, style in (("distribution", "distribution"), ("contacts", "contacts"), ("signoff", "signoff")):
         for key, value in getattr(issue, group).items():
@@ -110,12 +179,20 @@ def _article_texts(path: FieldPath, article: Article) -> Iterator[tuple[FieldPat
     for j, block in enumerate(article.body):
         if isinstance(block, Prose):
             for paragraph in block.paragraphs:
-                text = "".join(span.text for span in paragraph.spans)
-                yield (*path, "body", j), text, HEADING_STYLES[paragraph.level], paragraph.offset
-        elif isinstance(block, Photo):
-            for key in ("caption", "credit"):
-                if text := getattr(block, key):
-                    yield (*path, "body", j, key), text, key, 0
+                text = "".join(span.text for span in paragraph.spans if not span.head)
+                yield (*path, "body", j), text, paragraph_style(paragraph), paragraph.offset
+                for span in paragraph.spans:
+                    if span.head:
+                        yield (*path, "body", j), span.text, HEADING_STYLES[span.head], paragraph.offset
+        elif isinstance(block, Photo | PhotoRow):
+            for k, photo in enumerate(block.photos if isinstance(block, PhotoRow) else []):
+                for key in ("caption", "credit"):
+                    if text := getattr(photo, key):
+                        yield (*path, "body", j, "photos", k, key), text, key, 0
+            if block.caption:
+                yield (*path, "body", j, "caption"), block.caption, caption_style(caption_paragraphs(block.caption)), 0
+            if block.credit:
+                yield (*path, "body", j, "credit"), block.credit, "credit", 0
         elif isinstance(block, Table):
             for r, row in enumerate(block.table):
                 for c, cell in enumerate(row):

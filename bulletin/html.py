@@ -78,7 +78,8 @@ def render_css(typesetter: Typesetter) -> str:
         faces=faces,
         roles=roles,
         red=RED,
-        indent=f"{layout.INDENT_CHARS * layout.char_pitch_pt():.4f}pt",
+        indents={name: f"{layout.indent_pt(element):.4f}pt" for name, element in layout.ELEMENTS.items()
+                 if element.indent},
         # The dash sits mid-em: the top of the box is half an em above it.
         page_number_gap=f"{layout.PAGE_NUMBER_GAP_MM * layout.PT_PER_MM - layout.PAGE_NUMBER_SIZE_PT / 2:.4f}pt",
         page_number_text=compose.PAGE_NUMBER,

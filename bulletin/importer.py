@@ -9,7 +9,7 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,15 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from bulletin import markup
 from bulletin.errors import BulletinError, Problem
-from bulletin.inputs import MAX_DRAFT_BYTES, MAX_ISSUE_BYTES, Refused, check_package, check_regular, read_regular
+from bulletin.inputs import (
+    MAX_DRAFT_BYTES,
+    MAX_ISSUE_BYTES,
+    MAX_PHOTO_BYTES,
+    Refused,
+    check_package,
+    check_regular,
+    read_regular,
+)
 from bulletin.loader import display_path, find_publication, load_publication
 from bulletin.model import Publication
 from bulletin.output import write_atomic
@@ -37,6 +45,24 @@ class Para:
     text: str
     hint: str = ""  # title, subtitle, heading1…heading6, toc, toc-heading, kicker, byline, dateline, note
     rows: tuple[tuple[str, ...], ...] = ()
+    photos: tuple[str, ...] = ()  # a paragraph of photos (side by side when several): their keys; text, the caption
+    credit: str = ""  # a photo's credit: 张三 摄
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A photo taken out of a draft: its bytes, as a format the build reads, and the suffix of its file."""
+
+    data: bytes
+    suffix: str
+
+
+@dataclass
+class Read:
+    """A draft read: its paragraphs and the photos they refer to, by key."""
+
+    paragraphs: list[Para]
+    pictures: dict[str, Picture] = field(default_factory=dict)
 
 
 # --- characters and small tests -------------------------------------------------------------------------
@@ -59,11 +85,6 @@ BOILERPLATE = re.compile(
     r"|【?\s*打印\s*】?\s*$|【?\s*关闭\s*】?\s*$|字号\s*[:：]|字体\s*[:：]|【\s*字体|【\s*字号|浏览次数|点击数|阅读次数)")
 SCAN_ME = re.compile(r"扫一扫|扫码|长按识别|二维码")
 
-H1 = re.compile(r"^[一二三四五六七八九十百]+、")
-H2 = re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")
-H3 = re.compile(r"^\d{1,2}[.．、](?!\d)")
-H4 = re.compile(r"^[（(]\d{1,2}[）)]")
-NUMBERED = ((H1, 1), (H2, 2), (H3, 3), (H4, 4))
 
 ISSUE_LINE = re.compile(r"(\d{4})年第(\d{1,3})期(?:[（(]总第(\d{1,5})期[）)])?")
 SERIAL = re.compile(r"[（(]?总第(\d{1,5})期[）)]?")
@@ -136,12 +157,8 @@ def _terminal(text: str) -> bool:
 
 
 def _numbered(text: str) -> int:
-    """The heading level its numbering gives a paragraph (一、 （一） 1. （1）), or 0."""
-    bare = _bare(text).lstrip()
-    for pattern, level in NUMBERED:
-        if pattern.match(bare):
-            return level
-    return 0
+    """The heading level its numbering gives a paragraph (一、 （一） 1. （1）: markup.NUMBERS), or 0."""
+    return max(markup.numbering(_bare(text)), 0)
 
 
 def _title_like(text: str) -> bool:
@@ -316,6 +333,11 @@ def read_markdown(text: str) -> list[Para]:
             continue
         if table:
             flush()
+        image = MD_IMAGE.fullmatch(line)
+        if image:  # a photo on a line of its own: its text the caption
+            flush()
+            paragraphs.append(Para(_md_inline(image.group(1)), "photo", photos=(image.group(2),)))
+            continue
         heading = re.match(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$", line)
         if heading:
             flush()
@@ -339,6 +361,9 @@ def read_markdown(text: str) -> list[Para]:
         current.append(line.rstrip("\\").rstrip())
     flush()
     return paragraphs
+
+
+MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
 def _md_inline(text: str) -> str:
@@ -368,10 +393,11 @@ def _md_inline(text: str) -> str:
 HINT_OPEN, HINT_CLOSE = "\ue000", "\ue001"
 
 
-def read_docx(path: Path) -> list[Para]:
+def read_docx(path: Path) -> Read:
     """Paragraphs of a Word draft, through mammoth's HTML: bold runs as `**…**`; the styles Title, Subtitle,
-    Heading 1–6, toc N and this tool's own (Kicker, Byline, Dateline, Editor's Note), and outline levels,
-    as hints; tables as rows."""
+    Heading 1–6, Caption, toc N and this tool's own (Kicker, Byline, Dateline, Editor's Note), and outline
+    levels, as hints; tables as rows; pictures taken out as photos (those Pillow cannot read, such as EMF
+    drawings, named as lost)."""
     import docx
     import mammoth  # type: ignore[import-untyped]
 
@@ -380,11 +406,43 @@ def read_docx(path: Path) -> list[Para]:
     buffer = io.BytesIO()
     document.save(buffer)
     buffer.seek(0)
-    result = mammoth.convert_to_html(buffer, convert_image=mammoth.images.img_element(lambda image: {}))
+    pictures: dict[str, Picture] = {}
+
+    def picture(image: Any) -> dict[str, str]:
+        with image.open() as stream:
+            taken = _picture(stream.read(MAX_PHOTO_BYTES + 1))
+        if taken is None:  # a drawing Word stores as EMF or WMF, or something else no photo
+            return {"alt": f"{LOST_PHOTO}{image.content_type}"}
+        key = f"image-{len(pictures) + 1}"
+        pictures[key] = taken
+        return {"src": key}
+
+    result = mammoth.convert_to_html(buffer, convert_image=mammoth.images.img_element(picture))
     reader = _HtmlReader()
     reader.feed(str(result.value))
     reader.close()
-    return reader.paragraphs
+    return Read(reader.paragraphs, pictures)
+
+
+LOST_PHOTO = "\x00lost-photo:"  # what stands for a photo that could not be taken out of the draft
+PHOTO_SUFFIXES = {"PNG": ".png", "JPEG": ".jpg", "GIF": ".gif", "WEBP": ".webp", "BMP": ".bmp", "TIFF": ".tif"}
+
+
+def _picture(data: bytes) -> Picture | None:
+    """A photo's bytes as the build takes them (PNG, JPEG and the other formats it reads, within its bounds),
+    or None."""
+    from PIL import Image
+
+    from bulletin.loader import MAX_PIXELS
+
+    if len(data) > MAX_PHOTO_BYTES:
+        return None
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind, pixels = image.format or "", image.width * image.height
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None
+    return Picture(data, PHOTO_SUFFIXES[kind]) if kind in PHOTO_SUFFIXES and pixels <= MAX_PIXELS else None
 
 
 def _style_hint(name: str) -> str:
@@ -401,6 +459,8 @@ def _style_hint(name: str) -> str:
         return "toc"
     if name in ("toc heading", "目录标题"):
         return "toc-heading"
+    if name in ("caption", "题注", "图片说明"):
+        return "caption"
     return {"kicker": "kicker", "byline": "byline", "dateline": "dateline", "editor's note": "note"}.get(name, "")
 
 
@@ -468,11 +528,14 @@ class _HtmlReader(html.parser.HTMLParser):
         self.tables: list[list[list[str]]] = []
         self.cell: list[str] | None = None
         self.span = 1
+        self.images: list[str] = []  # the photos of the block being read (their src)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         if tag in ("strong", "b"):
             self.bold += 1
+        elif tag == "img" and not self.skip and self.cell is None:
+            self.images.append(attributes.get("src") or attributes.get("alt") or LOST_PHOTO)
         elif tag == "br":
             self.parts.append(("\n", False))
         elif (tag == "a" and (attributes.get("href") or "").startswith(("#footnote", "#endnote"))
@@ -514,6 +577,9 @@ class _HtmlReader(html.parser.HTMLParser):
             self.parts.append((data, self.bold > 0))
 
     def _end_block(self) -> None:
+        if self.images:  # the photos of a paragraph go before its text (a caption, most often)
+            self.paragraphs.append(Para("", "photo", photos=tuple(self.images)))
+            self.images = []
         text, hint = _runs_to_text(self.parts), ""
         self.parts = []
         match = re.search(f"{HINT_OPEN}([a-z0-9-]+){HINT_CLOSE}", text)
@@ -600,6 +666,7 @@ class Article:
     author: str | None = None
     link: str | None = None
     published: str | None = None
+    column: str | None = None
 
 
 @dataclass
@@ -615,9 +682,16 @@ class Draft:
 
 def recognise(paragraphs: list[Para]) -> Draft:
     """Turn the paragraphs of any draft into masthead, 目录, articles and colophon."""
-    paras = [Para(_clean(p.text), p.hint, p.rows) for p in paragraphs]
-    paras = [p for p in paras if p.rows or (_bare(p.text).strip() and not _noise(p.text))]
     draft = Draft()
+    paras = []
+    for para in paragraphs:
+        lost = [key.removeprefix(LOST_PHOTO) for key in para.photos if key.startswith(LOST_PHOTO)]
+        draft.unplaced += [f"a photo that could not be taken out of the draft (not PNG or JPEG, or not found): {name}"
+                           for name in lost]
+        para = replace(para, text=_clean(para.text), photos=tuple(k for k in para.photos
+                                                                 if not k.startswith(LOST_PHOTO)))
+        if para.rows or para.photos or (_bare(para.text).strip() and not _noise(para.text)):
+            paras.append(para if para.photos or para.hint != "photo" else replace(para, hint=""))
     start = _masthead(paras, draft)
     start = _toc(paras, start, draft)
     end = _colophon(paras, start, draft)
@@ -636,7 +710,7 @@ def _masthead(paras: list[Para], draft: Draft) -> int:
     i = 0
     while i < min(len(paras), 20):
         para = paras[i]
-        if para.rows or para.hint in ("title", "toc", "toc-heading"):
+        if para.rows or para.photos or para.hint in ("title", "toc", "toc-heading"):
             break
         whole = _compact(para.text)
         items = [_masthead_item(whole, _bare(para.text).strip(), found)]
@@ -840,8 +914,69 @@ def _colophon(paras: list[Para], start: int, draft: Draft) -> int:
 # The articles
 
 
+# A paragraph that is a column's heading alone: 【工作动态】, or the name of a column of briefs or photo news
+COLUMN_LINE = re.compile(r"【([^【】\s]{1,12})】|([\u4e00-\u9fff]{0,4}(?:简讯|图片新闻|图片报道))")
+
+
+def _columns(body: list[Para]) -> tuple[list[Para], dict[int, str]]:
+    """The body without its column headings (栏目), and where each column begins: the index, in what is
+    left, of the paragraph after its heading (an article's title)."""
+    kept: list[Para] = []
+    begins: dict[int, str] = {}
+    for para in body:
+        match = None if para.rows else COLUMN_LINE.fullmatch(_bare(para.text).strip())
+        if match:
+            begins[len(kept)] = match.group(1) or match.group(2)
+        else:
+            kept.append(para)
+    return kept, begins
+
+
+BRIEFS = "简讯"
+
+
+def _bold_lead(para: Para) -> Para:
+    """A brief's paragraph with its lead, the first sentence (at most RUN_IN_HEAD characters), in bold,
+    as briefs print it; one that has bold already, or markup of its own, as it is."""
+    if para.hint or para.rows or "*" in para.text:
+        return para
+    end = markup.run_in_end(para.text)
+    if end is None or end > RUN_IN_HEAD:
+        return para
+    return Para(f"**{para.text[:end]}**{para.text[end:]}")
+
+
+def _photo_news(body: list[Para]) -> list[Para]:
+    """An untitled article that opens with photos (photo news): the text under them is their caption, its
+    story, paragraph by paragraph up to a credit line (张三 摄)."""
+    if not body or not body[0].photos:
+        return body
+    out = [body[0]]
+    for para in body[1:]:
+        last = out[-1]
+        if para.photos or para.rows or para.hint or not last.photos or last.credit:
+            out.append(para)
+            continue
+        bare = _bare(para.text).strip()
+        if credit := _credit(bare):
+            out[-1] = replace(last, credit=credit)
+            continue
+        caption, credit = _caption_and_credit(bare)
+        out[-1] = replace(last, text=f"{last.text}\n\n{caption}" if last.text else caption, credit=credit)
+    return out
+
+
+def _untitled(para: Para) -> bool:
+    """Whether the paragraph under a column's heading begins an article without a title (briefs, photo
+    news): photos, a table, or text that opens with a bold lead or is no title (it ends a sentence)."""
+    bare = _bare(para.text).strip()
+    return bool(para.rows or para.photos) or para.text.startswith("**") or not _title_like(bare)
+
+
 def _articles(body: list[Para], draft: Draft) -> None:
-    """Split the body paragraphs into articles at their titles, with their kickers, bylines and datelines."""
+    """Split the body paragraphs into articles at their titles, with their kickers, bylines and datelines;
+    a column heading (【工作动态】) starts an article and names the column of those that follow."""
+    body, columns = _columns(body)
     titles: dict[int, str | None] = {}  # paragraph index → the 目录 entry it answers to
     spans: dict[int, int] = {}  # a title cut into several paragraphs: how many
     position = 0
@@ -868,6 +1003,9 @@ def _articles(body: list[Para], draft: Draft) -> None:
         titles[i], spans[i] = None, count
     if not titles:
         _guess_titles(body, titles, spans)
+    for index in columns:  # the paragraph under a column's heading is a title, unless it is a brief's text
+        if index < len(body) and not any(j <= index < j + spans[j] for j in titles):
+            titles[index], spans[index] = None, 0 if _untitled(body[index]) else 1
     starts = sorted(titles)
     if not starts:
         draft.unplaced.append("no title found: the article is called （无标题）")
@@ -876,9 +1014,10 @@ def _articles(body: list[Para], draft: Draft) -> None:
     draft.unplaced += [_bare(p.text) if not p.rows else " | ".join(p.rows[0]) for p in body[: max(lead, 0)]]
     for n, index in enumerate(starts):
         stop = starts[n + 1] if n + 1 < len(starts) else len(body)
-        if n + 1 < len(starts) and _kicker_before(body, stop, draft.toc):
+        if n + 1 < len(starts) and stop not in columns and _kicker_before(body, stop, draft.toc):
             stop -= 1
         article = Article(title="（无标题）")
+        article.column = next((columns[j] for j in sorted(columns, reverse=True) if j <= index), None)
         if index >= 0:
             article.title = ""
             for piece in body[index : index + spans[index]]:
@@ -886,10 +1025,14 @@ def _articles(body: list[Para], draft: Draft) -> None:
             listed = titles[index]
             if listed and _compact(listed) != _compact(article.title):
                 article.toc_title = listed
-            if _kicker_before(body, index, draft.toc):
+            if index not in columns and _kicker_before(body, index, draft.toc):
                 article.kicker = _bare(body[index - 1].text).strip()
         i = _article_head(body, index + spans[index], stop, article)
         article.body = _article_tail(body[i:stop], article, title_level)
+        if not article.title and article.column and BRIEFS in article.column:
+            article.body = [_bold_lead(para) for para in article.body]
+        if not article.title:
+            article.body = _photo_news(article.body)
         if not article.body:
             article.body = [Para("（正文）")]
             draft.unplaced.append(f"no text under the title {article.title}")
@@ -1031,24 +1174,82 @@ def _reprint(text: str, article: Article) -> bool:
 def _article_tail(paras: list[Para], article: Article, title_level: int) -> list[Para]:
     """The body of an article: reprint lines at its end taken out, cut paragraphs joined, headings marked."""
     paras = list(paras)
-    while paras and not paras[-1].rows and _reprint(_bare(paras[-1].text).strip(), article):
+    while paras and not paras[-1].rows and not paras[-1].photos and _reprint(_bare(paras[-1].text).strip(), article):
         paras.pop()
     out: list[Para] = []
     for para in paras:
-        if para.rows:
+        if para.rows or para.photos:
             out.append(para)
+            continue
+        photo = out[-1] if out and out[-1].photos else None
+        bare = _bare(para.text).strip()
+        if photo is not None and not photo.credit and (credit := _credit(bare)):  # 张三 摄 under a photo
+            out[-1] = replace(photo, credit=credit)
+            continue
+        if photo is not None and not photo.text and not photo.credit and _caption_like(para):
+            caption, credit = _caption_and_credit(bare)
+            out[-1] = replace(photo, text=caption, credit=credit)
             continue
         level = _hinted_level(para, title_level) if para.hint.startswith("heading") else _heading_level(para)
         if level:
             out.append(Para(_escape_stars(_bare(para.text).strip()), f"h{level}"))
             continue
         previous = out[-1] if out else None
-        if (previous is not None and not previous.hint and not previous.rows and not _terminal(previous.text)
-                and not _title_like(previous.text) and not para.hint):
-            out[-1] = Para(_join(previous.text, para.text))
+        if (previous is not None and previous.hint in ("", *RUN_IN_HINTS) and not previous.rows
+                and not _terminal(previous.text) and not _title_like(previous.text) and not para.hint):
+            out[-1] = Para(_join(previous.text, para.text), previous.hint)
+        elif run_in := _run_in_level(para):
+            out.append(Para(para.text, f"r{run_in}"))
         else:
             out.append(Para(para.text))
     return out
+
+
+RUN_IN_HEAD = 40  # characters at most in the heading sentence of a run-in paragraph
+RUN_IN_HINTS = ("r1", "r2", "r3", "r4")
+
+
+def _run_in_level(para: Para) -> int:
+    """The level of a paragraph that opens with a numbered heading sentence and runs on into its text
+    (（一）加强组织建设，提升服务能力。一是……), else 0: marked with its level's #s, the markup sets the
+    sentence in the level's face."""
+    bare = _bare(para.text).strip()
+    level = _numbered(bare)
+    end = markup.run_in_end(bare)
+    return level if level and end is not None and end <= RUN_IN_HEAD else 0
+
+
+CAPTION_MARKS = ("图为", "图：", "图:", "▲", "△", "↑", "上图", "下图", "图片：")
+CAPTION_MAX = 60  # characters at most in a caption that no mark or style says is one
+# Bounded repetitions only (a {0,3} where \s* would do): every pattern stays linear on a long run of spaces.
+NAMES = r"[\u4e00-\u9fff·]{2,4}(?:[\s、，,]{1,3}[\u4e00-\u9fff·]{2,4}){0,3}"
+CREDIT = re.compile(rf"[（(]?\s{{0,3}}(?:(?:摄影|图片|图)\s{{0,3}}[：:／/]\s{{0,3}}({NAMES})|({NAMES})\s{{0,3}}摄影?)"
+                    rf"\s{{0,3}}[）)]?")
+TRAILING_CREDIT = re.compile(rf"\s{{0,3}}[（(]\s{{0,3}}({NAMES})\s{{0,3}}摄影?\s{{0,3}}[）)]\s{{0,3}}$")
+
+
+def _credit(text: str) -> str:
+    """A photo's credit line (张三 摄, 摄影：张三, （张三　李四 摄）) as it prints: "张三 摄"; else ""."""
+    match = CREDIT.fullmatch(text)
+    if not match:
+        return ""
+    return re.sub(r"[\s、，,]+", "　", (match.group(1) or match.group(2)).strip()) + " 摄"
+
+
+def _caption_like(para: Para) -> bool:
+    """Whether the paragraph under a photo is its caption: styled or marked as one, or short and no sentence."""
+    bare = _bare(para.text).strip()
+    core = TRAILING_CREDIT.sub("", bare)
+    return (para.hint == "caption" or bare.startswith(CAPTION_MARKS)
+            or 0 < len(core) <= CAPTION_MAX and core[-1] not in "。！？；：" and not _numbered(core))
+
+
+def _caption_and_credit(text: str) -> tuple[str, str]:
+    """A caption and the credit at its end, if any: 市工商联召开座谈会（张三 摄） → (市工商联召开座谈会, 张三 摄)."""
+    match = TRAILING_CREDIT.search(text)
+    if not match:
+        return text, ""
+    return text[: match.start()].strip(), _credit(match.group(1) + " 摄")
 
 
 def _hinted_level(para: Para, title_level: int) -> int:
@@ -1062,7 +1263,7 @@ def _hinted_level(para: Para, title_level: int) -> int:
 
 # --- the issue YAML -------------------------------------------------------------------------------------
 
-ARTICLE_KEYS = ("kicker", "title", "subtitle", "toc_title", "byline", "dateline", "note")
+ARTICLE_KEYS = ("column", "kicker", "title", "subtitle", "toc_title", "byline", "dateline", "note")
 PUBLICATION_KEYS = ("name", "issuers", "compiled_by", "notice", "distribution", "contacts", "signoff", "copies")
 
 
@@ -1076,21 +1277,43 @@ def _bounded_spaces(text: str) -> str:
     return LONG_SPACE.sub(lambda match: match.group()[:MAX_SPACE_RUN], text)
 
 
+@dataclass(frozen=True)
+class Imported:
+    """An imported issue: its YAML, and the photos it names, by their paths relative to the issue file."""
+
+    text: str
+    photos: dict[str, bytes]
+
+
 def import_draft(path: Path, *, target: Path | None = None) -> str:
-    """The issue YAML of a draft (.docx, .md or .txt). Fields equal to those of the publication file (found
-    above `target`, the output file, or else above the current folder) are left out; year and number
-    missing from the draft are taken from the target's name (2018-10.yaml) and flagged in a comment."""
-    paragraphs = [Para(_bounded_spaces(p.text), p.hint, p.rows) for p in read_draft(path)]
-    if not any(p.rows or _bare(p.text).strip() for p in paragraphs):
+    """The issue YAML of a draft (import_issue, without its photos)."""
+    return import_issue(path, target=target).text
+
+
+def import_issue(path: Path, *, target: Path | None = None) -> Imported:
+    """The issue of a draft (.docx, .md or .txt) and its photos. Fields equal to those of the publication file
+    (found above `target`, the output file, or else above the current folder) are left out; year and number
+    missing from the draft are taken from the target's name (2018-10.yaml) and flagged in a comment. The
+    photos are named photos/STEM-N.png beside the issue file (STEM the target's)."""
+    read = read_draft(path)
+    paragraphs = [replace(p, text=_bounded_spaces(p.text)) for p in read.paragraphs]
+    if not any(p.rows or p.photos or _bare(p.text).strip() for p in paragraphs):
         raise BulletinError([Problem(display_path(path), 0, 0, "", "no text to import: the draft is empty")])
     draft = recognise(paragraphs)
+    stem = (target or path).stem
+    keys = [key for article in draft.articles for para in article.body for key in para.photos]
+    names = {key: f"{PHOTO_FOLDER}/{stem}-{n}{read.pictures[key].suffix}" for n, key in enumerate(keys, 1)}
     publication_file = find_publication(target if target is not None else Path.cwd() / "issue.yaml")
     publication = load_publication(publication_file) if publication_file is not None else None
-    return issue_yaml(draft, publication, target)
+    return Imported(issue_yaml(draft, publication, target, names),
+                    {name: read.pictures[key].data for key, name in names.items()})
 
 
-def read_draft(path: Path) -> list[Para]:
-    """The paragraphs of a draft, read by the reader its suffix names."""
+PHOTO_FOLDER = "photos"  # where an imported issue's photos go, beside it
+
+
+def read_draft(path: Path) -> Read:
+    """The paragraphs of a draft, read by the reader its suffix names, and its photos."""
     kind = SUFFIXES.get(path.suffix.lower())
     name = display_path(path)
     if kind is None:
@@ -1117,11 +1340,39 @@ def read_draft(path: Path) -> list[Para]:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
             raise BulletinError([Problem(name, 0, 0, "", "the file is neither UTF-8 nor GB18030 text")]) from None
-    return read_markdown(text) if kind == "markdown" else read_text(text)
+    if kind != "markdown":
+        return Read(read_text(text))
+    return _beside(read_markdown(text), path.parent)
 
 
-def issue_yaml(draft: Draft, publication: Publication | None, target: Path | None = None) -> str:
-    """The recognised draft as issue YAML, with only the fields that differ from the publication's."""
+def _beside(paragraphs: list[Para], folder: Path) -> Read:
+    """Paragraphs whose photos are files beside the draft (Markdown's ![…](file)): each read (bounded, a regular
+    file in the draft's folder) and kept by key; one that is not (a web address, a missing file) stands as
+    a lost photo, for the importer to report."""
+    pictures: dict[str, Picture] = {}
+    out = []
+    for para in paragraphs:
+        keys = []
+        for name in para.photos:
+            taken = None
+            if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", name):
+                try:
+                    taken = _picture(read_regular(folder / name, MAX_PHOTO_BYTES, within=folder))
+                except (Refused, OSError):
+                    taken = None
+            if taken is None:
+                keys.append(f"{LOST_PHOTO}{name}")
+                continue
+            keys.append(f"image-{len(pictures) + 1}")
+            pictures[keys[-1]] = taken
+        out.append(replace(para, photos=tuple(keys)))
+    return Read(out, pictures)
+
+
+def issue_yaml(draft: Draft, publication: Publication | None, target: Path | None = None,
+               photos: dict[str, str] | None = None) -> str:
+    """The recognised draft as issue YAML, with only the fields that differ from the publication's; `photos`
+    names each photo's file by its key."""
     root = CommentedMap()
     notes: dict[str, str] = {}
     found = {**draft.masthead, **draft.colophon}
@@ -1158,7 +1409,7 @@ def issue_yaml(draft: Draft, publication: Publication | None, target: Path | Non
         root.yaml_add_eol_comment(comment, key, column=20)
     articles = CommentedSeq()
     for article in draft.articles:
-        articles.append(_article_map(article))
+        articles.append(_article_map(article, photos or {}))
     root["articles"] = articles
     if draft.unplaced:
         lines = ["Imported: check what the importer could not place:"]
@@ -1183,7 +1434,7 @@ def _differs(found: Any, standing: Any) -> bool:
     return bool(found != standing)
 
 
-def _article_map(article: Article) -> CommentedMap:
+def _article_map(article: Article, photos: dict[str, str]) -> CommentedMap:
     item = CommentedMap()
     for key in ARTICLE_KEYS:
         value = getattr(article, key)
@@ -1192,7 +1443,12 @@ def _article_map(article: Article) -> CommentedMap:
     blocks: list[Any] = []
     prose: list[str] = []
     for para in article.body:
-        if para.rows:
+        if para.photos:
+            if prose:
+                blocks.append(_literal(prose))
+                prose = []
+            blocks += _photo_blocks(para, photos)
+        elif para.rows:
             if prose:
                 blocks.append(_literal(prose))
                 prose = []
@@ -1205,7 +1461,7 @@ def _article_map(article: Article) -> CommentedMap:
             table["table"] = rows
             blocks.append(table)
         else:
-            level = int(para.hint[1]) if re.fullmatch(r"h[1-4]", para.hint) else 0
+            level = int(para.hint[1]) if re.fullmatch(r"[hr][1-4]", para.hint) else 0
             prose.append(("#" * level + " " if level else "") + _safe(para.text))
     if prose:
         blocks.append(_literal(prose))
@@ -1215,6 +1471,29 @@ def _article_map(article: Article) -> CommentedMap:
         if value:
             item[key] = _plain(value)
     return item
+
+
+def _photo_blocks(para: Para, names: dict[str, str]) -> list[CommentedMap]:
+    """A paragraph of photos as blocks: one photo, or rows of two or three side by side (a row of its own
+    for every three), the caption and credit with the last."""
+    files = [names[key] for key in para.photos]
+    groups = [files[i : i + 3] for i in range(0, len(files), 3)]
+    if len(groups) > 1 and len(groups[-1]) == 1:  # four photos: two rows of two, not three and one alone
+        groups[-2:] = [groups[-2][:2], [groups[-2][2], groups[-1][0]]]
+    blocks = []
+    for group in groups:
+        block = CommentedMap()
+        if len(group) == 1:
+            block["photo"] = group[0]
+        else:
+            block["photos"] = CommentedSeq(CommentedMap(photo=name) for name in group)
+        blocks.append(block)
+    paragraphs = [_plain(_bare(text)) for text in para.text.split("\n\n") if text.strip()]
+    caption = _literal(paragraphs) if len(paragraphs) > 1 else "".join(paragraphs)
+    for key, value in (("caption", caption), ("credit", para.credit)):
+        if value:
+            blocks[-1][key] = value
+    return blocks
 
 
 def _plain(text: str) -> str:
@@ -1242,8 +1521,18 @@ def _literal(paragraphs: list[str]) -> str:
     return block
 
 
-def write_issue(text: str, target: Path) -> None:
-    """Write an imported issue to `target`, atomically; an existing file is never overwritten."""
-    if target.exists():
-        raise BulletinError([Problem(display_path(target), 0, 0, "", "already exists: not overwritten")])
+def write_issue(text: str, target: Path, photos: dict[str, bytes] | None = None) -> None:
+    """Write an imported issue to `target` and its photos beside it, each atomically; an existing file is
+    never overwritten (one the same photo already is, is kept), and nothing is written when one would be."""
+    photos = photos or {}
+    clashes = [target] if target.exists() else []
+    clashes += [target.parent / name for name, data in photos.items()
+                if (target.parent / name).exists() and (target.parent / name).read_bytes() != data]
+    if clashes:
+        raise BulletinError([Problem(display_path(path), 0, 0, "", "already exists: not overwritten")
+                             for path in clashes])
+    for name, data in photos.items():
+        (target.parent / name).parent.mkdir(parents=True, exist_ok=True)
+        if not (target.parent / name).exists():
+            write_atomic(target.parent / name, data)
     write_atomic(target, text.encode("utf-8"))

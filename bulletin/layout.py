@@ -38,9 +38,22 @@ COLOPHON_SIZE_PT = SIZE_SIHAO
 PAGE_NUMBER_SIZE_PT = SIZE_SIHAO
 PAGE_NUMBER_GAP_MM = 7.0  # from the bottom of the type area to the page number
 
+# The masthead: the name's line height and tracking, the kind line's (专 刊, a character apart), the gap
+# between the stacked 编印单位 and 办公室编 (and the width Word gives the latter), Word's header distance.
+MASTHEAD_NAME_LINE_HEIGHT = 1.3  # ems of the name
+MASTHEAD_NAME_TRACKING_EM = 0.1
+KIND_LINE_HEIGHT_LINES = 1.5
+KIND_TRACKING_EM = 1.0
+COMPILED_BY_GAP_EM = 0.5
+COMPILED_BY_WIDTH_CHARS = 6
+DOCX_HEADER_DISTANCE_MM = 15.0
+
 INDENT_CHARS = 2  # first-line indent of paragraphs and headings
 ARTICLE_SPACE_LINES = (2, 1)  # empty lines above the first article (after the masthead or the 目录) and each later one
 PHOTO_DPI = 300  # photos are embedded with at most this many pixels an inch at their printed size
+PHOTO_GAP_MM = 4.0  # between photos side by side
+PHOTO_CAPTION_CHARS = 6  # a photo side by side with a caption has at least this many caption characters' room
+PHOTO_MIN_LINES = 2  # the least a photo is shrunk to, in lines, to leave room on its page for its captions
 TABLE_LINE_HEIGHT = 1.5  # a table's lines, in ems of its type
 TABLE_PADDING_PT = (2.0, 4.0)  # a cell's padding: top and bottom, left and right
 TABLE_RULE_PT = 0.5  # a table's rules
@@ -85,6 +98,12 @@ def char_pitch_pt() -> float:
     """The advance of one body character on the grid: its size plus the grid's letter-spacing, so that
     an indent of two characters leaves room for exactly 26."""
     return BODY_SIZE_PT + grid_spacing_pt()
+
+
+def indent_pt(element: Element) -> float:
+    """An element's first-line indent in points: characters of the grid at the body size (so that the indented
+    line holds exactly two fewer), characters of its own size otherwise."""
+    return element.indent * (char_pitch_pt() if element.size == BODY_SIZE_PT else element.size)
 
 
 @dataclass(frozen=True)
@@ -179,6 +198,7 @@ ELEMENTS: dict[str, Element] = {
     "red-rule": Element("fangsong", BODY_SIZE_PT, "left", "Masthead Rule", red=True),
     "toc-heading": Element("heiti", BODY_SIZE_PT, "center", "TOC Heading"),
     "toc-item": Element("kaiti", BODY_SIZE_PT, "justify", "toc 1"),
+    "column": Element("heiti", BODY_SIZE_PT, "left", "Column Heading"),
     "kicker": Element("kaiti", BODY_SIZE_PT, "center", "Kicker"),
     "title": Element("xiaobiaosong", TITLE_SIZE_PT, "center", "Title"),
     "subtitle": Element("kaiti", BODY_SIZE_PT, "center", "Subtitle"),
@@ -190,7 +210,9 @@ ELEMENTS: dict[str, Element] = {
     "h2": Element("kaiti", BODY_SIZE_PT, "justify", "Heading 2", indent=INDENT_CHARS),
     "h3": Element("fangsong", BODY_SIZE_PT, "justify", "Heading 3", indent=INDENT_CHARS),
     "h4": Element("fangsong", BODY_SIZE_PT, "justify", "Heading 4", indent=INDENT_CHARS),
+    "subhead": Element("heiti", BODY_SIZE_PT, "center", "Subheading"),  # a heading without a number
     "caption": Element("kaiti", COLOPHON_SIZE_PT, "center", "Caption"),
+    "story": Element("kaiti", COLOPHON_SIZE_PT, "justify", "Photo Story", indent=INDENT_CHARS),  # a caption's paras
     "photo": Element("fangsong", BODY_SIZE_PT, "center", "Picture"),
     "credit": Element("kaiti", COLOPHON_SIZE_PT, "right", "Photo Credit"),
     "table": Element("fangsong", COLOPHON_SIZE_PT, "center", "Table Text"),

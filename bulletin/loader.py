@@ -279,10 +279,14 @@ def _check_assets(data: dict[str, Any], folder: Path, sources: SourceMap, proble
     for i, article in enumerate(articles if isinstance(articles, list) else []):
         body = article.get("body") if isinstance(article, dict) else None
         for j, block in enumerate(body if isinstance(body, list) else []):
-            if isinstance(block, dict) and isinstance(block.get("photo"), str):
-                message = photo_problem(folder, block["photo"])
-                if message:
-                    problems.append(sources.problem(("articles", i, "body", j, "photo"), message))
+            if not isinstance(block, dict):
+                continue
+            row = block.get("photos")
+            for path, photo in ([(("articles", i, "body", j, "photo"), block)] if "photo" in block else []) + [
+                    (("articles", i, "body", j, "photos", k, "photo"), item)
+                    for k, item in enumerate(row if isinstance(row, list) else []) if isinstance(item, dict)]:
+                if isinstance(photo.get("photo"), str) and (message := photo_problem(folder, photo["photo"])):
+                    problems.append(sources.problem(path, message))
 
 
 def photo_problem(folder: Path, name: str) -> str | None:

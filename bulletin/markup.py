@@ -1,4 +1,11 @@
-"""The small inline markup of article bodies: paragraphs, `#` headings and `**bold**` runs."""
+"""The small inline markup of article bodies: paragraphs, `#` headings and `**bold**` runs.
+
+A heading prints what the editor typed after its `#`s, its number included (一、 （一） 1. （1）): the level
+gives its face, the number is never added. A heading that begins without a number is an unnumbered subhead
+(聚焦主责主业 提升服务质效). A heading whose first sentence is followed by more text in its paragraph runs
+in: the sentence, up to its 。！？, is set in the level's face and the text runs on after it in the body's
+(## （一）加强组织建设。一是……).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,18 @@ from dataclasses import dataclass
 
 HEADING = re.compile(r"(#{1,4}) +")
 MARKS = re.compile(r"\\\*|\*\*")  # an escaped asterisk, or the ** that opens or closes bold text
+# The numbers of the four heading levels as editors type them, and other numbering that is not a subhead's
+# (第一部分, ①); a heading that begins with none of them is unnumbered.
+NUMBERS = (
+    re.compile(r"[一二三四五六七八九十百]+、"),
+    re.compile(r"[（(][一二三四五六七八九十百]+[）)]"),
+    re.compile(r"\d{1,2}[.．、](?!\d)"),
+    re.compile(r"[（(]\d{1,2}[）)]"),
+)
+OTHER_NUMBERS = re.compile(r"第[一二三四五六七八九十百零〇\d]+[部分章节条篇]|[①-⑳]|[一二三四五六七八九十]是")
+SENTENCE_ENDS = frozenset("。！？!?")
+OPENING = frozenset("“‘《〈（(「『【〔[")
+CLOSING = frozenset("”’》〉）)」』】〕]")
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020000-\U0003ffff]")
 
 
@@ -24,6 +43,7 @@ class Span:
 
     text: str
     bold: bool = False
+    head: int = 0  # set in the face of this heading level: the heading of a run-in paragraph
 
 
 @dataclass(frozen=True)
@@ -33,6 +53,7 @@ class Parsed:
     level: int
     spans: tuple[Span, ...]
     offset: int  # where the paragraph starts in the source text
+    numbered: bool = True  # a heading that begins with a number; an unnumbered one is a subhead
 
 
 def paragraph_spans(source: str) -> list[tuple[int, int]]:
@@ -64,11 +85,62 @@ def parse(source: str) -> list[Parsed]:
         lines = [line.strip() for line in block.splitlines()]
         text, offset = join_lines(lines), start + (len(block) - len(block.lstrip()))
         heading = HEADING.match(text)
-        level = len(heading.group(1)) if heading else 0
-        if heading:
-            text, offset = text[heading.end() :], offset + heading.end()
-        parsed.append(Parsed(level, _spans(text, offset), offset))
+        if not heading:
+            parsed.append(Parsed(0, _spans(text, offset), offset))
+            continue
+        level, text, offset = len(heading.group(1)), text[heading.end() :], offset + heading.end()
+        spans = _spans(text, offset)
+        run_in = run_in_end(plain(spans))
+        if run_in is not None:  # a run-in heading: a body paragraph that opens in the level's face
+            parsed.append(Parsed(0, _headed(spans, run_in, level), offset))
+        else:
+            parsed.append(Parsed(level, spans, offset, numbered=numbering(plain(spans)) != 0))
     return parsed
+
+
+def numbering(text: str) -> int:
+    """The level of the heading number that begins `text` (一、 1, （一） 2, 1. 3, （1） 4), -1 for other
+    numbering (第一部分, ①), 0 for none."""
+    text = text.lstrip()
+    for level, pattern in enumerate(NUMBERS, 1):
+        if pattern.match(text):
+            return level
+    return -1 if OTHER_NUMBERS.match(text) else 0
+
+
+def run_in_end(text: str) -> int | None:
+    """Where the heading of a run-in paragraph ends: after its first sentence's 。！？ (one outside quotes
+    and brackets, so that 《怎么办？》 does not end it), when text follows it; else None."""
+    depth = 0
+    for i, char in enumerate(text):
+        if char in OPENING:
+            depth += 1
+        elif char in CLOSING:
+            depth = max(depth - 1, 0)
+        elif char in SENTENCE_ENDS and depth == 0:
+            end = i + 1
+            while end < len(text) and text[end] in SENTENCE_ENDS:
+                end += 1
+            return end if text[end:].strip() else None
+    return None
+
+
+def _headed(spans: tuple[Span, ...], end: int, level: int) -> tuple[Span, ...]:
+    """The spans with their first `end` characters marked as the heading of `level` (white space after the
+    heading dropped: the text runs straight on)."""
+    out: list[Span] = []
+    position = 0
+    for span in spans:
+        cut = min(max(end - position, 0), len(span.text))
+        rest = span.text[cut:]
+        if cut:
+            out.append(Span(span.text[:cut], span.bold, level))
+        if position <= end <= position + len(span.text):
+            rest = rest.lstrip()
+        if rest:
+            out.append(Span(rest, span.bold))
+        position += len(span.text)
+    return tuple(out)
 
 
 def join_lines(lines: list[str]) -> str:

@@ -66,6 +66,28 @@ class Photo(Model):
     """The width as a fraction of the type area."""
 
 
+class PhotoRow(Model):
+    """Photos side by side (two or three), scaled to one height across the type area, each with its own
+    caption under it; the row's caption (the story of photo news: paragraphs at blank lines) and credit under
+    them all."""
+
+    photos: list[Photo] = Field(min_length=2, max_length=3)
+    """The photos, left to right (their own width is the row's to decide: leave it out)."""
+    caption: str | None = None
+    """What the photos show together, set under the row."""
+    credit: str | None = None
+    """Who took them: "张三 摄"."""
+    width: float = Field(default=1.0, gt=0, le=1)
+    """The row's width as a fraction of the type area."""
+
+    @model_validator(mode="after")
+    def _no_own_widths(self) -> PhotoRow:
+        if any(photo.width != 1.0 for photo in self.photos):
+            raise PydanticCustomError("photo_row", "photos side by side share the row's width: give width to the "
+                                      "row (photos: …, width: 0.8), not to a photo of it", {})
+        return self
+
+
 class Table(Model):
     """A simple table: rows of cells, the first row a header by default."""
 
@@ -89,21 +111,23 @@ class Table(Model):
         return self
 
 
-BLOCK_TAGS = frozenset({"prose", "photo", "table"})
+BLOCK_TAGS = frozenset({"prose", "photo", "photos", "table"})
 
 
 def _block_tag(item: Any) -> str | None:
     if isinstance(item, dict):
-        return "photo" if "photo" in item else "table" if "table" in item else None
+        return next((key for key in ("photo", "photos", "table") if key in item), None)
     return "prose" if isinstance(item, str | Prose) else None
 
 
 Block = Annotated[
-    Annotated[Prose, Tag("prose")] | Annotated[Photo, Tag("photo")] | Annotated[Table, Tag("table")],
+    Annotated[Prose, Tag("prose")] | Annotated[Photo, Tag("photo")] | Annotated[PhotoRow, Tag("photos")]
+    | Annotated[Table, Tag("table")],
     Discriminator(
         _block_tag,
         custom_error_type="block",
-        custom_error_message="expected text, a photo (photo: FILE) or a table (table: ROWS)",
+        custom_error_message="expected text, a photo (photo: FILE), photos side by side (photos: [...]) or a "
+                             "table (table: ROWS)",
     ),
 ]
 
@@ -111,9 +135,13 @@ Block = Annotated[
 class Article(Model):
     """One article of an issue."""
 
-    title: str = Field(min_length=1)
+    column: str | None = None
+    """栏目: the column the article belongs to (工作动态); consecutive articles of one column share its heading,
+    printed once above the first of them as 【工作动态】, and listed in the 目录."""
+    title: str | None = Field(default=None, min_length=1)
     """The headline (小标宋 二号, centred; long titles break between words into lines of even length). A
-    newline in it is a line break the editor chose."""
+    newline in it is a line break the editor chose. Photo news and briefs (简讯) may go without: they print
+    under their column's heading, and the 目录 lists no entry of their own (unless toc_title gives one)."""
     kicker: str | None = None
     """引题: the line above the title."""
     subtitle: str | None = None
@@ -154,19 +182,26 @@ class Article(Model):
 
     @field_validator("title")
     @classmethod
-    def _has_text(cls, value: str) -> str:
-        if not value.strip():
+    def _has_text(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
             raise PydanticCustomError("title", "a title needs text, not only line breaks", {})
         return value
 
     @property
     def headline(self) -> str:
-        """The title on one line: the editor's line breaks joined as wrapped lines are."""
+        """The title on one line: the editor's line breaks joined as wrapped lines are ("" without a title)."""
+        if not self.title:
+            return ""
         return markup.join_lines([line.strip() for line in self.title.split("\n") if line.strip()])
+
+    def photos(self) -> list[Photo]:
+        """Every photo of the article, those side by side included, in order."""
+        return [photo for block in self.body for photo in
+                (block.photos if isinstance(block, PhotoRow) else [block] if isinstance(block, Photo) else [])]
 
     @property
     def toc_entry(self) -> str:
-        """What the 目录 lists for this article."""
+        """What the 目录 lists for this article ("" for none: an untitled one without toc_title)."""
         return self.toc_title or self.headline
 
 

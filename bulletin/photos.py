@@ -49,11 +49,42 @@ def place(path: Path, width: float, reserved_lines: int) -> Placement:
     pixel_width, pixel_height = _upright_size(path, _stamp(path))
     width_mm = L.TYPE_WIDTH_MM * width
     height_mm = width_mm * pixel_height / pixel_width
-    tallest = L.TYPE_HEIGHT_MM - (reserved_lines + 1) * L.LINE_PITCH_PT / L.PT_PER_MM
+    tallest = _tallest(reserved_lines)
     if height_mm > tallest:
         width_mm, height_mm = width_mm * tallest / height_mm, tallest
     needed = math.ceil(width_mm / 25.4 * L.PHOTO_DPI)
     return Placement(width_mm, height_mm, min(needed, pixel_width))
+
+
+def place_row(paths: list[Path], width: float, reserved_lines: int,
+              least_mm: list[float] | None = None) -> list[tuple[Placement, float]]:
+    """Photos side by side at one height, together `width` of the type area wide with PHOTO_GAP_MM between
+    them, each in a cell at least `least_mm` wide (the room its caption needs; the photo centred in it);
+    lower (the row narrower) if they would be too tall for a page with `reserved_lines` under them. Each
+    photo's placement and its cell's width."""
+    sizes = [_upright_size(path, _stamp(path)) for path in paths]
+    aspects = [pixel_width / pixel_height for pixel_width, pixel_height in sizes]
+    least = least_mm or [0.0] * len(paths)
+    room = max(L.TYPE_WIDTH_MM * width - L.PHOTO_GAP_MM * (len(paths) - 1), float(len(paths)))
+    least = [min(need, room / len(paths)) for need in least]  # never more than a fair share each
+
+    def cells(height: float) -> list[float]:
+        return [max(aspect * height, need) for aspect, need in zip(aspects, least, strict=True)]
+
+    low, high = 0.0, room / sum(aspects)  # the height that fills the room: sum(cells) is monotonic in it
+    for _ in range(60):
+        middle = (low + high) / 2
+        low, high = (middle, high) if sum(cells(middle)) <= room else (low, middle)
+    height_mm = min(low, _tallest(reserved_lines))
+    return [(Placement(aspect * height_mm, height_mm, min(math.ceil(aspect * height_mm / 25.4 * L.PHOTO_DPI), size[0])),
+             cell) for aspect, size, cell in zip(aspects, sizes, cells(height_mm), strict=True)]
+
+
+def _tallest(reserved_lines: int) -> float:
+    """The tallest a photo may print, in mm: a page with `reserved_lines` body lines under it and one above
+    (and never less than PHOTO_MIN_LINES, whatever its captions take: they then go on to the next page)."""
+    line = L.LINE_PITCH_PT / L.PT_PER_MM
+    return max(L.TYPE_HEIGHT_MM - (reserved_lines + 1) * line, L.PHOTO_MIN_LINES * line)
 
 
 def reference(path: str, placement: Placement) -> str:

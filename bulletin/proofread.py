@@ -703,9 +703,11 @@ def repeated_titles(context: Context) -> Iterator[Hit]:
     first: dict[str, int] = {}
     for i, article in enumerate(context.issue.articles):
         title = re.sub(f"[{SPACES}]", "", article.headline).strip()
+        if not title:
+            continue  # photo news, briefs
         if title in first:
             earlier = ("articles", first[title], "title")
-            yield Hit(("articles", i, "title"), None, f"{_quote(article.title)} is also the title of article "
+            yield Hit(("articles", i, "title"), None, f"{_quote(article.headline)} is also the title of article "
                                                       f"{first[title] + 1} (line {context.line(earlier, None)})")
         else:
             first[title] = i

@@ -16,7 +16,7 @@ from bulletin.errors import BulletinError, Problem
 from bulletin.inputs import MAX_ISSUE_BYTES, Refused, read_regular
 from bulletin.loader import display_path, load
 from bulletin.markup import plain
-from bulletin.model import Article, Issue, Photo, Prose, Table
+from bulletin.model import Article, Issue, Photo, PhotoRow, Prose, Table
 
 SCHEMA_VERSION = 1  # PRAGMA user_version: an index of another version is dropped and rebuilt
 CONTEXT = 20  # characters of a snippet either side of the match
@@ -143,6 +143,10 @@ def _parts(article: Article) -> Iterator[str | None]:
             yield from (plain(paragraph.spans) for paragraph in block.paragraphs)
         elif isinstance(block, Photo):
             yield from (block.caption, block.credit)
+        elif isinstance(block, PhotoRow):
+            for photo in block.photos:
+                yield from (photo.caption, photo.credit)
+            yield from (block.caption, block.credit)
         elif isinstance(block, Table):
             yield block.caption
             yield from (cell for row in block.table for cell in row)
@@ -191,7 +195,8 @@ def _index(db: sqlite3.Connection, folder: Path) -> IndexReport:
             "INSERT INTO articles (path, stem, year, number, issue_line, date, position, title, text) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             ((name, issue.stem, issue.year, issue.number, issue.issue_line, issue.date.isoformat(), position,
-              article.headline, article_text(article)) for position, article in enumerate(issue.articles)))
+              article.headline or article.column or "", article_text(article))  # briefs: their column's name
+             for position, article in enumerate(issue.articles)))
         db.execute("INSERT INTO files (path, sha256) VALUES (?, ?)", (name, digest))
     return IndexReport(added, updated, len(gone), unchanged, len(skipped), tuple(problems))
 

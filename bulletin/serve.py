@@ -13,31 +13,33 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
+from bulletin import layout as L
 from bulletin.build import prepare, render
 from bulletin.errors import BulletinError
 from bulletin.fonts import FontError, find_face
 from bulletin.html import TEMPLATES_DIR, environment, render_html
 from bulletin.inputs import Refused
-from bulletin.layout import red_rgb_hex
 from bulletin.loader import display_path, find_publication
 from bulletin.pdf import ResourceError
 from bulletin.photos import asset
 
 # On screen the issue is shown as an A4 sheet; for the true pages, download the PDF.
-SCREEN = """<style>
-@media screen {
-  html { background: #777; }
-  body { box-sizing: border-box; width: 210mm; min-height: 297mm; margin: 12px auto; padding: 37mm 26mm 35mm 28mm;
-         background: white; box-shadow: 0 2px 12px rgba(0,0,0,.4); }
-  .colophon { float: none; margin-top: 28.95pt; }
-  #bulletin-bar { position: fixed; top: 0; left: 0; right: 0; font: 14px sans-serif; background: #222; color: #eee;
-                  padding: 6px 12px; z-index: 9; }
-  #bulletin-bar a { color: #9cf; margin-right: 1em; }
-  #bulletin-errors { font: 15px/1.6 monospace; color: #a00; white-space: pre-wrap; }
-  .masthead .name, .masthead .kind { color: #RED; }  /* browsers do not know device-cmyk() */
-  .red-rule { border-bottom-color: #RED; }
-}
-</style>""".replace("RED", red_rgb_hex())
+# (The page's numbers are the layout's; the bar's pixels are the screen's own.)
+SCREEN = f"""<style>
+@media screen {{
+  html {{ background: #777; }}
+  body {{ box-sizing: border-box; width: {L.PAGE_WIDTH_MM}mm; min-height: {L.PAGE_HEIGHT_MM}mm; margin: 12px auto;
+         padding: {L.MARGIN_TOP_MM}mm {L.MARGIN_RIGHT_MM}mm {L.MARGIN_BOTTOM_MM}mm {L.MARGIN_LEFT_MM}mm;
+         background: white; box-shadow: 0 2px 12px rgba(0,0,0,.4); }}
+  .colophon {{ float: none; margin-top: {L.LINE_PITCH_PT}pt; }}
+  #bulletin-bar {{ position: fixed; top: 0; left: 0; right: 0; font: 14px sans-serif; background: #222; color: #eee;
+                  padding: 6px 12px; z-index: 9; }}
+  #bulletin-bar a {{ color: #9cf; margin-right: 14px; }}
+  #bulletin-errors {{ font: 15px/1.6 monospace; color: #a00; white-space: pre-wrap; }}
+  .masthead .name, .masthead .kind {{ color: #{L.red_rgb_hex()}; }}  /* browsers do not know device-cmyk() */
+  .red-rule {{ border-bottom-color: #{L.red_rgb_hex()}; }}
+}}
+</style>"""
 REFERENCE = re.compile(r'/(?:font|asset)/[^"\')\s]+')  # a file the page asks the preview for
 RELOAD = """<script>
 new EventSource("/events").onmessage = () => {

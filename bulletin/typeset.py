@@ -11,9 +11,9 @@ from bulletin import compose
 from bulletin import layout as L
 from bulletin.fonts import Chain
 from bulletin.linebreak import break_lines, widest_unbreakable
-from bulletin.markup import Span
-from bulletin.model import Article, Issue, Photo, Prose, Role, Table
-from bulletin.photos import place, reference
+from bulletin.markup import Span, plain
+from bulletin.model import Article, Issue, Photo, PhotoRow, Prose, Role, Table
+from bulletin.photos import Placement, place, place_row, reference
 
 FieldPath = tuple[str | int, ...]
 
@@ -43,14 +43,30 @@ class Block:
 @dataclass(frozen=True)
 class PhotoBlock:
     """A photo at its printed size in a frame of whole lines (so that what follows stays on the grid),
-    its caption and credit."""
+    its caption (a block a paragraph) and credit."""
 
     src: str
     width_mm: float
     height_mm: float
     frame_pt: float  # the height of the frame the photo is centred in: a whole number of lines
-    caption: Block | None
+    captions: list[Block]
     credit: str | None
+    cell_mm: float = 0.0  # side by side: the width of its cell (its caption's room), the photo centred in it
+
+
+@dataclass(frozen=True)
+class PhotoRowBlock:
+    """Photos side by side in frames of one height, each with its caption under it (set to its width); the
+    row's caption and credit under them all."""
+
+    photos: list[PhotoBlock]
+    gap_mm: float
+    captions: list[Block]
+    credit: str | None
+
+    @property
+    def width_mm(self) -> float:
+        return sum(photo.cell_mm for photo in self.photos) + self.gap_mm * (len(self.photos) - 1)
 
 
 @dataclass(frozen=True)
@@ -71,13 +87,14 @@ class SetArticle:
     """An article as set."""
 
     bookmark: str
+    column: Block | None  # the heading of the column (栏目) that begins with this article
     kicker: Block | None
-    title: Block
+    title: Block | None  # photo news and briefs may have none
     subtitle: Block | None
     byline: Block | None
     dateline: Block | None
     note: Block | None
-    blocks: list[Block | PhotoBlock | TableBlock]
+    blocks: list[Block | PhotoBlock | PhotoRowBlock | TableBlock]
     source: list[Block]
 
 
@@ -108,7 +125,7 @@ class Typesetter:
         after a marker when there is one."""
         element = L.ELEMENTS[style]
         width = L.type_width_pt() - hang - inset
-        indent = element.indent * L.char_pitch_pt()
+        indent = L.indent_pt(element)
         spacing = L.grid_spacing_pt(element.size) if element.size == L.BODY_SIZE_PT else 0.0
         lines = self._lines(spans, element, (width - indent, width), spacing, squeeze=True)
         return Block(style, lines, marker, hang, spacing)
@@ -139,6 +156,18 @@ class Typesetter:
         justified = self.justified((Span(text),), style)
         return Block(justified.style, justified.lines, spacing=justified.spacing, align="justify")
 
+    def captions(self, text: str | None, width: float | None = None) -> list[Block]:
+        """A caption set in lines: one paragraph as `caption` sets it, several (the story of photo news) as
+        paragraphs of text (compose.caption_style); under one photo of several side by side, centred in its
+        `width` points."""
+        paragraphs = compose.caption_paragraphs(text)
+        style = compose.caption_style(paragraphs)
+        if width is not None:
+            return [self.ragged(paragraph, "caption", width=width) for paragraph in paragraphs]
+        if style == "caption":
+            return [self.caption(paragraph, style) for paragraph in paragraphs]
+        return [self.justified((Span(paragraph),), style) for paragraph in paragraphs]
+
     def _balanced(self, spans: tuple[Span, ...], element: L.Element, count: int, words: frozenset[int] | None,
                   width: float) -> tuple[SetLine, ...]:
         """The narrowest measure that still sets the text in `count` lines, each ending where it may (between
@@ -165,12 +194,32 @@ class Typesetter:
     def photo(self, photo: Photo, kept: int = 0) -> PhotoBlock:
         """A photo in a frame of whole lines, sized to fit a page with its caption and credit and with the
         `kept` lines above it that must share its page."""
-        caption = self.caption(photo.caption, "caption") if photo.caption else None
-        reserved = kept + (len(caption.lines) if caption else 0) + (1 if photo.credit else 0)
-        placement = place(self.assets / photo.photo, photo.width, reserved)
-        frame = math.ceil(placement.height_mm * L.PT_PER_MM / L.LINE_PITCH_PT - 0.01) * L.LINE_PITCH_PT
-        return PhotoBlock(reference(photo.photo.as_posix(), placement), placement.width_mm, placement.height_mm,
-                          frame, caption, photo.credit)
+        captions = self.captions(photo.caption)
+        reserved = kept + sum(len(caption.lines) for caption in captions) + (1 if photo.credit else 0)
+        return _photo_block(photo, place(self.assets / photo.photo, photo.width, reserved), captions)
+
+    def photo_row(self, row: PhotoRow, kept: int = 0) -> PhotoRowBlock:
+        """Photos side by side, sized together (place_row) so that the row fits a page with its captions, its
+        credit and the `kept` lines above it; each photo's caption set to its cell's width (at least
+        PHOTO_CAPTION_CHARS characters)."""
+        paths = [self.assets / photo.photo for photo in row.photos]
+        captions = self.captions(row.caption)
+        below = kept + sum(len(caption.lines) for caption in captions) + (1 if row.credit else 0)
+        size = L.ELEMENTS["caption"].size
+        least = [L.PHOTO_CAPTION_CHARS * size / L.PT_PER_MM if photo.caption else 0.0 for photo in row.photos]
+
+        def placed(lines: int) -> tuple[list[tuple[Placement, float]], list[list[Block]]]:
+            cells = place_row(paths, row.width, below + lines, least)
+            return cells, [self.captions(photo.caption, cell * L.PT_PER_MM)
+                           for photo, (_, cell) in zip(row.photos, cells, strict=True)]
+
+        cells, own = placed(0)
+        tallest = max(sum(len(caption.lines) for caption in cell) for cell in own)
+        if tallest:  # the photos' own captions take lines under them too: lower the row if the page needs it
+            cells, own = placed(tallest)
+        return PhotoRowBlock([_photo_block(photo, placement, cell_captions, credit=False, cell_mm=cell)
+                              for photo, (placement, cell), cell_captions in zip(row.photos, cells, own, strict=True)],
+                             L.PHOTO_GAP_MM, captions, row.credit)
 
     def table(self, table: Table) -> TableBlock:
         """A table's cells broken into lines of their columns' width, kinsoku and all (what WeasyPrint would
@@ -217,7 +266,7 @@ class Typesetter:
                spacing: float, *, squeeze: bool, only: frozenset[int] | None = None) -> tuple[SetLine, ...]:
         """The text in lines; justified lines squeezed when they must be, the others (`squeeze` false) ragged."""
         text = "".join(span.text for span in spans)
-        styles = [span.bold for span in spans for _ in span.text]
+        styles = [(span.bold, span.head) for span in spans for _ in span.text]
         advances = self._advances(spans, element)
         squeezed = L.MAX_SQUEEZE_EM * element.size if squeeze else 0.0
         strut = element.role == L.BODY_ROLE and element.size == L.BODY_SIZE_PT
@@ -232,7 +281,7 @@ class Typesetter:
         glyph (——) shares that glyph's advance, within a span (a span is a text box of its own)."""
         advances: list[float] = []
         for span in spans:
-            chain = self.chains["bold" if span.bold else element.role]  # type: ignore[index]
+            chain = self.chains[compose.span_role(span, element.role)]  # type: ignore[index]
             i = 0
             while i < len(span.text):
                 length, advance = chain.composed(span.text, i)
@@ -240,12 +289,13 @@ class Typesetter:
                 i += length
         return advances
 
-    def _in_strut_face(self, text: str, bolds: list[bool], start: int, end: int) -> bool:
+    def _in_strut_face(self, text: str, styles: list[tuple[bool, int]], start: int, end: int) -> bool:
         """Whether characters [start, end) are all set in the face that gives every line its height and
         baseline (the body role's first face): only text in another face needs a box of its own, one that
         cannot move the baseline off the grid (its ascent may differ)."""
         chain = self.chains[L.BODY_ROLE]  # type: ignore[index]
-        return not any(bolds[start:end]) and all(chain.face_for(char) == chain.installed[0] for char in text[start:end])
+        return not any(bold or head for bold, head in styles[start:end]) and all(
+            chain.face_for(char) == chain.installed[0] for char in text[start:end])
 
     def used_faces(self) -> set[str]:
         """The families that set at least one character of the issue: only they need loading."""
@@ -272,6 +322,14 @@ class Typesetter:
                                 yield ("articles", i, "body", j), span.text, "bold", paragraph.offset
 
 
+def _photo_block(photo: Photo, placement: Placement, captions: list[Block], *, credit: bool = True,
+                 cell_mm: float | None = None) -> PhotoBlock:
+    frame = math.ceil(placement.height_mm * L.PT_PER_MM / L.LINE_PITCH_PT - 0.01) * L.LINE_PITCH_PT
+    return PhotoBlock(reference(photo.photo.as_posix(), placement), placement.width_mm, placement.height_mm,
+                      frame, captions, photo.credit if credit else None,
+                      placement.width_mm if cell_mm is None else cell_mm)
+
+
 def _row_height(row: list[str]) -> float:
     """A table row's height in points: its tallest cell's lines, padding and rule."""
     lines = max((cell.count("\n") + 1 for cell in row if cell), default=1)
@@ -282,12 +340,12 @@ def _text(line: SetLine) -> str:
     return "".join(span.text for span in line.spans)
 
 
-def _spans(text: str, bolds: list[bool]) -> tuple[Span, ...]:
+def _spans(text: str, styles: list[tuple[bool, int]]) -> tuple[Span, ...]:
     """Regroup characters into runs of one style."""
     runs, start = [], 0
     for end in range(1, len(text) + 1):
-        if end == len(text) or bolds[end] != bolds[start]:
-            runs.append(Span(text[start:end], bolds[start]))
+        if end == len(text) or styles[end] != styles[start]:
+            runs.append(Span(text[start:end], *styles[start]))
             start = end
     return tuple(runs)
 
@@ -297,7 +355,8 @@ def _spans(text: str, bolds: list[bool]) -> tuple[Span, ...]:
 def set_issue(issue: Issue, typesetter: Typesetter) -> dict[str, object]:
     """The template context: masthead, 目录, articles and colophon, composed (bulletin.compose) and set in lines."""
     t = typesetter
-    articles = [set_article(article, t) for article in issue.articles]
+    articles = [set_article(article, t, head) for article, head in zip(issue.articles, compose.column_heads(issue),
+                                                                      strict=True)]
     toc = set_toc(issue, t)
     size = L.ELEMENTS["distribution"].size
     composed = compose.colophon(issue)
@@ -315,7 +374,8 @@ def set_issue(issue: Issue, typesetter: Typesetter) -> dict[str, object]:
 def set_toc(issue: Issue, t: Typesetter) -> list[Block]:
     """The 目录's entries set in lines, each hanging after its mark."""
     hang = L.INDENT_CHARS * L.char_pitch_pt()
-    return [t.justified((Span(entry),), "toc-item", hang=hang, marker=compose.TOC_MARK)
+    return [t.justified((Span(entry.text),), "toc-item") if entry.column else
+            t.justified((Span(entry.text),), "toc-item", hang=hang, marker=compose.TOC_MARK)
             for entry in compose.toc_entries(issue)]
 
 
@@ -347,34 +407,40 @@ def _shares(weights: list[float], needs: list[float]) -> list[float]:
     return [100 * width / total for width in widths]
 
 
-def set_article(article: Article, t: Typesetter) -> SetArticle:
-    """An article set in lines; its photos sized so that each fits a page with its caption and credit and
-    with what must stay with it above (the title, a heading)."""
+def set_article(article: Article, t: Typesetter, column: str | None = None) -> SetArticle:
+    """An article set in lines (under its column's heading where the column begins); its photos sized so
+    that each fits a page with its caption and credit and with what must stay with it above (the title, a
+    heading)."""
     def ragged(text: str | None, style: str) -> Block | None:
         return t.ragged(text, style) if text else None
 
-    heads = [ragged(article.kicker, "kicker"), t.ragged(article.title, "title", balance=True),
+    heads = [ragged(column, "column"), ragged(article.kicker, "kicker"),
+             t.ragged(article.title, "title", balance=True) if article.title else None,
              ragged(compose.subtitle_line(article), "subtitle"), ragged(article.byline, "byline"),
              ragged(article.dateline, "dateline")]
     note = t.justified(compose.note_spans(article), "note") if article.note else None
     kept = 0 if note else sum(len(head.lines) for head in heads if head)  # lines that go with what follows
-    blocks: list[Block | PhotoBlock | TableBlock] = []
+    blocks: list[Block | PhotoBlock | PhotoRowBlock | TableBlock] = []
     for item in article.body:
         if isinstance(item, Prose):
             for paragraph in item.paragraphs:
-                block = t.justified(paragraph.spans, compose.HEADING_STYLES[paragraph.level])
+                style = compose.paragraph_style(paragraph)
+                block = (t.ragged(plain(paragraph.spans), style, balance=True) if style == compose.SUBHEAD
+                         else t.justified(paragraph.spans, style))
                 blocks.append(block)
                 kept = kept + len(block.lines) if paragraph.level else 0  # a heading goes with what follows
         elif isinstance(item, Photo):
             blocks.append(t.photo(item, kept))
             kept = 0
+        elif isinstance(item, PhotoRow):
+            blocks.append(t.photo_row(item, kept))
+            kept = 0
         else:
             blocks.append(t.table(item))
             kept = 0
-    kicker, title, subtitle, byline, dateline = heads
-    assert title is not None
+    column_head, kicker, title, subtitle, byline, dateline = heads
     return SetArticle(
-        bookmark=article.headline, kicker=kicker, title=title, subtitle=subtitle, byline=byline,
+        bookmark=article.headline, column=column_head, kicker=kicker, title=title, subtitle=subtitle, byline=byline,
         dateline=dateline, note=note, blocks=blocks,
         source=[t.ragged(line, "source") for line in compose.reprint_lines(article)],
     )

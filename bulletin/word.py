@@ -28,17 +28,28 @@ from lxml import etree
 from bulletin import compose
 from bulletin import layout as L
 from bulletin.markup import Span
-from bulletin.model import Article, Issue, Photo, Prose, Role, Table
+from bulletin.model import Article, Issue, Photo, PhotoRow, Prose, Role, Table
 from bulletin.photos import asset
-from bulletin.typeset import Block, PhotoBlock, TableBlock, Typesetter, masthead_size, set_article, set_toc
+from bulletin.typeset import (
+    Block,
+    PhotoBlock,
+    PhotoRowBlock,
+    SetLine,
+    TableBlock,
+    Typesetter,
+    masthead_size,
+    set_article,
+    set_toc,
+)
 
 TWIPS_PER_PT = 20
 EIGHTHS_PER_PT = 8  # border widths
 ALIGN = {"justify": "both", "center": "center", "left": "left", "right": "right"}
 OUTLINE = {"title": 0, "h1": 1, "h2": 2, "h3": 3, "h4": 4}  # Word's navigation pane: articles, then headings
-KEEP_WITH_NEXT = {"kicker", "title", "subtitle", "byline", "dateline", "h1", "h2", "h3", "h4", "toc-heading",
-                  "photo"}
-KEEP_LINES = {"kicker", "title", "subtitle", "byline", "dateline", "h1", "h2", "h3", "h4"}  # never split, as in the PDF
+KEEP_WITH_NEXT = {"column", "kicker", "title", "subtitle", "byline", "dateline", "h1", "h2", "h3", "h4", "subhead",
+                  "toc-heading", "photo"}
+KEEP_LINES = {"column", "kicker", "title", "subtitle", "byline", "dateline", "h1", "h2", "h3",
+              "h4", "subhead"}  # never split, as in the PDF
 # Off the document grid: the masthead, the rule, the page numbers and pictures, and every size but the body's.
 PROPERTY_MAX = 255  # characters in one of Word's document properties
 PHOTO_LINE_SIZE_PT = 1.0  # the type size of the paragraph that holds a photo
@@ -46,6 +57,7 @@ OFF_GRID = {"name", "kind", "photo", "page-number", "red-rule"}
 TABLE_TEXT = {"table", "table-head"}
 EAST_ASIAN_PUNCTUATION = frozenset("“”‘’—…·")  # must stay in the CJK font, not the Latin one
 STRONG = "Strong"
+RUN_IN = "Run-in Heading {}"  # the character style of a run-in heading of a level, in that level's face
 # What Word looks for when an office face is missing: the faces Windows itself ships.
 ALT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体", "黑体": "SimHei", "宋体": "SimSun"}
 
@@ -59,8 +71,8 @@ def render_docx(issue: Issue, assets: Path) -> bytes:
     typesetter = Typesetter(issue, assets)
     if issue.shows_toc:
         _add_toc(document, issue, typesetter)
-    for index, article in enumerate(issue.articles):
-        _add_article(document, article, typesetter, before=L.ARTICLE_SPACE_LINES[min(index, 1)])
+    for index, (article, column) in enumerate(zip(issue.articles, compose.column_heads(issue), strict=True)):
+        _add_article(document, article, typesetter, before=L.ARTICLE_SPACE_LINES[min(index, 1)], column=column)
     _add_colophon(document, issue)
     _set_properties(document, issue)
     _declare_fonts(document, issue)
@@ -113,6 +125,10 @@ def _setup_styles(document: Document, issue: Issue) -> None:
     _fonts(run, office_font(issue, "fangsong"))
     _child(run, "w:b")
     _child(run, "w:bCs")
+    for level, style in compose.HEADING_STYLES.items():
+        if level:
+            _fonts(_reset(_style(document, known, RUN_IN.format(level), WD_STYLE_TYPE.CHARACTER).element, "w:rPr"),
+                   office_font(issue, L.ELEMENTS[style].role))
 
 
 def _style_id(name: str) -> str:
@@ -137,7 +153,7 @@ def _paragraph_style(document: Document, known: dict[str, Any], issue: Issue, na
     if element.red:
         _child(run, "w:color").set(qn("w:val"), L.red_rgb_hex())
     if name == "kind":
-        _child(run, "w:spacing").set(qn("w:val"), str(round(size * TWIPS_PER_PT)))  # 专 刊: one em apart
+        _child(run, "w:spacing").set(qn("w:val"), str(round(L.KIND_TRACKING_EM * size * TWIPS_PER_PT)))  # 专 刊
     on_grid = name not in OFF_GRID and size == L.BODY_SIZE_PT
     if on_grid:
         _child(run, "w:spacing").set(qn("w:val"), str(-round(L.DOCX_CONDENSE_PT * TWIPS_PER_PT)))
@@ -251,7 +267,7 @@ def _setup_section(document: Document) -> None:
     section.page_width, section.page_height = Mm(L.PAGE_WIDTH_MM), Mm(L.PAGE_HEIGHT_MM)
     section.top_margin, section.bottom_margin = Mm(L.MARGIN_TOP_MM), Mm(L.MARGIN_BOTTOM_MM)
     section.left_margin, section.right_margin = Mm(L.MARGIN_LEFT_MM), Mm(L.MARGIN_RIGHT_MM)
-    section.header_distance = Mm(15)
+    section.header_distance = Mm(L.DOCX_HEADER_DISTANCE_MM)
     footer = L.ELEMENTS["page-number"]
     section.footer_distance = Mm(L.MARGIN_BOTTOM_MM - L.PAGE_NUMBER_GAP_MM) - Pt(footer.size)
     grid = _child(section._sectPr, "w:docGrid")
@@ -299,10 +315,12 @@ def _paragraph(container: Any, style: str, spans: tuple[Span, ...] = (), *, befo
 
 
 def _add_spans(paragraph: Paragraph, spans: tuple[Span, ...]) -> list[Any]:
-    """Runs for spans: bold ones in the Strong style; quotes, dashes and ellipses kept in the CJK font."""
+    """Runs for spans: bold ones in the Strong style, run-in headings in their level's; quotes, dashes and
+    ellipses kept in the CJK font."""
     runs = []
     for span in spans:
-        run = paragraph.add_run(span.text, style=STRONG if span.bold else None)
+        style = STRONG if span.bold else RUN_IN.format(span.head) if span.head else None
+        run = paragraph.add_run(span.text, style=style)
         if EAST_ASIAN_PUNCTUATION.intersection(span.text):
             _child(run._r.get_or_add_rPr(), "w:rFonts").set(qn("w:hint"), "eastAsia")
         runs.append(run)
@@ -341,9 +359,13 @@ def _cut(spans: tuple[Span, ...], start: int, end: int) -> tuple[Span, ...]:
     for span in spans:
         text = span.text[max(start - offset, 0) : max(end - offset, 0)]
         if text:
-            cut.append(Span(text, span.bold))
+            cut.append(Span(text, span.bold, span.head))
         offset += len(span.text)
     return tuple(cut)
+
+
+def _line_text(line: SetLine) -> str:
+    return "".join(span.text for span in line.spans)
 
 
 def _text(text: str) -> tuple[Span, ...]:
@@ -359,7 +381,8 @@ def _add_masthead(document: Document, issue: Issue) -> None:
     _paragraph(document, "number", _text(issue.issue_line))
     rows = len(issue.issuers)
     longest = max(len(issuer) for issuer in issue.issuers) * L.BODY_SIZE_PT
-    widths = [Pt(longest), Pt(6 * L.BODY_SIZE_PT), Pt(L.type_width_pt() - longest - 6 * L.BODY_SIZE_PT)]
+    beside = L.COMPILED_BY_WIDTH_CHARS * L.BODY_SIZE_PT
+    widths = [Pt(longest), Pt(beside), Pt(L.type_width_pt() - longest - beside)]
     table = _table(document, rows, widths, borders=False)
     for row, issuer in enumerate(issue.issuers):
         cell = table.cell(row, 0)
@@ -381,23 +404,29 @@ def _add_toc(document: Document, issue: Issue, typesetter: Typesetter) -> None:
     _paragraph(document, "toc-heading", _text(compose.TOC_HEADING), before_lines=1)
     element = L.ELEMENTS["toc-item"]
     for entry, block in zip(compose.toc_entries(issue), set_toc(issue, typesetter), strict=True):
+        if entry.column:  # a column's heading: flush left, no mark
+            _set_lines(_paragraph(document, "toc-item"), "toc-item", _text(entry.text), block)
+            continue
         paragraph = _paragraph(document, "toc-item", _text(f"{compose.TOC_MARK}\t"))
-        _set_lines(paragraph, "toc-item", _text(entry), block)
+        _set_lines(paragraph, "toc-item", _text(entry.text), block)
         indent = _child(paragraph._p.get_or_add_pPr(), "w:ind")
         hang = str(round(L.INDENT_CHARS * element.size * TWIPS_PER_PT))
         for slot, value in (("w:leftChars", "200"), ("w:left", hang), ("w:hangingChars", "200"), ("w:hanging", hang)):
             indent.set(qn(slot), value)
 
 
-def _add_article(document: Document, article: Article, typesetter: Typesetter, before: int) -> None:
-    """An article: its title broken where the PDF breaks it (between words, or where the editor did), its
-    photos and tables sized as the PDF sizes them."""
-    composed = set_article(article, typesetter)
+def _add_article(document: Document, article: Article, typesetter: Typesetter, before: int,
+                 column: str | None = None) -> None:
+    """An article (under its column's heading where the column begins): its title broken where the PDF
+    breaks it (between words, or where the editor did), its photos and tables sized as the PDF sizes them."""
+    composed = set_article(article, typesetter, column)
     photos = iter([block for block in composed.blocks if isinstance(block, PhotoBlock)])
+    rows = iter([block for block in composed.blocks if isinstance(block, PhotoRowBlock)])
     tables = iter([block for block in composed.blocks if isinstance(block, TableBlock)])
     paragraphs = iter([block for block in composed.blocks if isinstance(block, Block)])
-    title = "\n".join("".join(span.text for span in line.spans) for line in composed.title.lines)
-    heads = [("kicker", article.kicker), ("title", title), ("subtitle", compose.subtitle_line(article)),
+    title = "\n".join(_line_text(line) for line in composed.title.lines) if composed.title else None
+    heads = [("column", column), ("kicker", article.kicker), ("title", title),
+             ("subtitle", compose.subtitle_line(article)),
              ("byline", article.byline), ("dateline", article.dateline)]
     for style, text in heads:
         if text:
@@ -409,9 +438,17 @@ def _add_article(document: Document, article: Article, typesetter: Typesetter, b
     for block in article.body:
         if isinstance(block, Prose):
             for parsed in block.paragraphs:
-                _set_paragraph(document, compose.HEADING_STYLES[parsed.level], parsed.spans, next(paragraphs))
+                style, set_block = compose.paragraph_style(parsed), next(paragraphs)
+                if style == compose.SUBHEAD:  # broken where the PDF breaks it, as a title is
+                    _paragraph(document, style, _text("\n".join(_line_text(line) for line in set_block.lines)))
+                else:
+                    _set_paragraph(document, style, parsed.spans, set_block)
         elif isinstance(block, Photo):
             _add_photo(document, block, next(photos), typesetter.assets)
+        elif isinstance(block, PhotoRow):
+            if isinstance(previous, PhotoRow) and not (previous.caption or previous.credit):
+                _paragraph(document, "photo")  # a line of a point between them: Word and LibreOffice join tables
+            _add_photo_row(document, block, next(rows), typesetter.assets)
         elif isinstance(block, Table):
             if not isinstance(previous, Table):
                 _table_space(document, keep=True)
@@ -423,12 +460,51 @@ def _add_article(document: Document, article: Article, typesetter: Typesetter, b
 
 
 def _add_photo(document: Document, photo: Photo, placed: PhotoBlock, assets: Path) -> None:
-    """The photo as the PDF prints it: the same size, the same pixels (upright, at most PHOTO_DPI)."""
+    """The photo as the PDF prints it: the same size, the same pixels (upright, at most PHOTO_DPI), its
+    caption's paragraphs and its credit under it."""
+    _picture(document, placed, assets)
+    _captions(document, photo.caption, placed.captions, keep=bool(photo.credit))
+    if photo.credit:
+        _paragraph(document, "credit", _text(photo.credit))
+
+
+def _add_photo_row(document: Document, row: PhotoRow, placed: PhotoRowBlock, assets: Path) -> None:
+    """Photos side by side as the PDF sets them: a table without rules of one row, a photo and its caption a
+    cell (the gap a right margin of every cell but the last), centred; the row's caption and credit under it."""
+    gap = round(placed.gap_mm * L.PT_PER_MM * TWIPS_PER_PT)
+    last = len(placed.photos) - 1
+    widths = [Length(Mm(cell.cell_mm) + (gap * 635 if i < last else 0)) for i, cell in enumerate(placed.photos)]
+    table = _table(document, 1, widths, borders=False)
+    # Centred by its indent: LibreOffice centres a table (w:jc) as if its cells had the style's margins.
+    indent = _child(table._tbl.tblPr, "w:tblInd")
+    indent.set(qn("w:w"), str(round((L.type_width_pt() - Mm(placed.width_mm).pt) / 2 * TWIPS_PER_PT)))
+    indent.set(qn("w:type"), "dxa")
+    rows, cells = _grid(table)
+    _child(rows[0].get_or_add_trPr(), "w:cantSplit")
+    after = bool(row.caption or row.credit)
+    for i, (cell, photo, set_photo) in enumerate(zip(cells[0], row.photos, placed.photos, strict=True)):
+        margins = _child(cell._tc.get_or_add_tcPr(), "w:tcMar")  # LibreOffice takes the style's unless told
+        for side, width in (("w:left", 0), ("w:right", gap if i < last else 0)):
+            _child(margins, side).set(qn("w:w"), str(width))
+            margins.find(qn(side)).set(qn("w:type"), "dxa")
+        _picture(cell, set_photo, assets, first=cell.paragraphs[0])
+        _captions(cell, photo.caption, set_photo.captions, keep=after, lines=True)
+    _captions(document, row.caption, placed.captions, keep=bool(row.credit))
+    if row.credit:
+        _paragraph(document, "credit", _text(row.credit))
+
+
+def _picture(container: Any, placed: PhotoBlock, assets: Path, first: Paragraph | None = None) -> None:
+    """A photo's paragraph (in a document or a cell, or `first`, a cell's own): the picture at its size, its
+    frame of whole lines filled out below it."""
     data = asset(assets, unquote(placed.src.removeprefix("asset:")))
-    paragraph = _paragraph(document, "photo")
-    # Never wider than the type area as Word rounds it (whole twips): LibreOffice pushes a picture that is
-    # wider than its line by a hair off to the right.
-    scale = min(1.0, (round(L.type_width_pt() * TWIPS_PER_PT) - 1) * 635 / Mm(placed.width_mm))
+    paragraph = first or _paragraph(container, "photo")
+    if first is not None:
+        paragraph.style = L.ELEMENTS["photo"].style
+    # Never wider than the type area (or its cell) as Word rounds it (whole twips): LibreOffice pushes a picture
+    # that is wider than its line by a hair off to the right, and widens a cell for it.
+    room = L.type_width_pt() if first is None else Mm(placed.cell_mm).pt
+    scale = min(1.0, (round(room * TWIPS_PER_PT) - 1) * 635 / Mm(placed.width_mm))
     picture = paragraph.add_run().add_picture(io.BytesIO(data), width=Length(round(Mm(placed.width_mm) * scale)),
                                               height=Length(round(Mm(placed.height_mm) * scale)))
     for side in ("distT", "distB", "distL", "distR"):  # no space around it: LibreOffice would add 3.2 mm a side
@@ -439,15 +515,20 @@ def _add_photo(document: Document, photo: Photo, placed: PhotoBlock, assets: Pat
     properties = paragraph._p.get_or_add_pPr()
     _spacing(properties, before=0, line=None)
     properties.find(qn("w:spacing")).set(qn("w:after"), str(max(0, spare)))
-    if photo.caption and placed.caption:
-        caption = _paragraph(document, "caption", _text(photo.caption))
-        properties = caption._p.get_or_add_pPr()
-        if placed.caption.align:  # several lines: justified, as in the PDF
-            _child(properties, "w:jc").set(qn("w:val"), ALIGN[placed.caption.align])
-        if photo.credit:
+
+
+def _captions(container: Any, caption: str | None, blocks: list[Block], *, keep: bool, lines: bool = False) -> None:
+    """A caption's paragraphs, aligned as the PDF sets them (several lines: justified), each kept with what
+    follows but the last unless `keep`; with `lines`, broken where the PDF breaks them (a narrow cell)."""
+    paragraphs = compose.caption_paragraphs(caption)
+    for i, (text, block) in enumerate(zip(paragraphs, blocks, strict=True)):
+        if lines:
+            text = "\n".join(_line_text(line) for line in block.lines)
+        properties = _paragraph(container, block.style, _text(text))._p.get_or_add_pPr()
+        if block.align:
+            _child(properties, "w:jc").set(qn("w:val"), ALIGN[block.align])
+        if keep or i < len(paragraphs) - 1:
             _child(properties, "w:keepNext")
-    if photo.credit:
-        _paragraph(document, "credit", _text(photo.credit))
 
 
 def _add_table(document: Document, block: Table, composed: TableBlock) -> None:

@@ -2,11 +2,12 @@
 
 Each generated issue is a folder: publication.yaml, issue.yaml and its photos. The strategies cover what
 an office prints: titles of 1–80 characters with Latin, digits, quotes, 《》 and question marks; kickers,
-subtitles, bylines, datelines and editor's notes; headings of every level; bold runs anywhere; paragraphs
-of Chinese mixed with Latin, digits, URLs, e-mail addresses, long unbreakable Latin runs and half- and
-full-width punctuation; photos of any shape from 1:10 to 10:1 (some turned by their EXIF orientation)
-with captions of up to 300 characters; tables of 1–8 columns and up to 60 rows; 1–15 articles; full,
-partial and empty colophons.
+subtitles, bylines, datelines and editor's notes; headings of every level, numbered, unnumbered (subheads)
+and run in; bold runs anywhere; paragraphs of Chinese mixed with Latin, digits, URLs, e-mail addresses, long
+unbreakable Latin runs and half- and full-width punctuation; photos of any shape from 1:10 to 10:1 (some
+turned by their EXIF orientation) with captions of up to 300 characters in one to three paragraphs, alone
+or two or three side by side; tables of 1–8 columns and up to 60 rows; 1–15 articles, some without a title
+(photo news, briefs); full, partial and empty colophons.
 """
 
 from __future__ import annotations
@@ -125,7 +126,12 @@ def paragraph(draw: st.DrawFn) -> str:
     level = draw(st.sampled_from([0, 0, 0, 0, 0, 1, 2, 3, 4]))
     if not level:
         return draw(prose_text())
+    kind = draw(st.sampled_from(["numbered", "numbered", "run-in", "subhead"]))
+    if kind == "subhead":  # a heading without a number: 聚焦主责主业 提升服务质效
+        return "#" * level + " " + draw(prose_text(max_size=30)).lstrip("0123456789（(第①②③")
     heading = draw(st.sampled_from(HEADING_NUMBERS[level])) + draw(prose_text(max_size=40))
+    if kind == "run-in":  # its first sentence set in the level's face, the text running on after it
+        heading = heading.rstrip("。！？!?") + "。" + draw(prose_text())
     return "#" * level + " " + heading
 
 
@@ -156,8 +162,8 @@ class PhotoFile:
         return out.getvalue()
 
 
-@st.composite
-def photo_block(draw: st.DrawFn, files: dict[str, PhotoFile]) -> dict[str, Any]:
+def photo_file(draw: st.DrawFn, files: dict[str, PhotoFile]) -> str:
+    """A photo of any shape, written beside the issue: its name."""
     ratio = draw(st.floats(0.1, 10.0))  # width : height, 1:10 to 10:1
     long_side = draw(st.integers(60, 900))
     width, height = (long_side, max(round(long_side / ratio), 1)) if ratio >= 1 else (
@@ -166,13 +172,44 @@ def photo_block(draw: st.DrawFn, files: dict[str, PhotoFile]) -> dict[str, Any]:
     orientation = draw(st.sampled_from([1, 1, 3, 6, 8])) if suffix == ".jpg" else 1
     name = f"photo-{len(files) + 1}{suffix}"
     files[name] = PhotoFile(name, width, height, orientation)
-    block: dict[str, Any] = {"photo": name}
+    return name
+
+
+@st.composite
+def caption_text(draw: st.DrawFn, max_size: int = 300) -> str:
+    """A caption: mostly one paragraph, now and then the story of photo news in two or three."""
+    paragraphs = draw(st.sampled_from([1, 1, 1, 2, 3]))
+    return "\n\n".join(draw(prose_text(max_size=max_size // paragraphs, bold=False)) for _ in range(paragraphs))
+
+
+@st.composite
+def photo_block(draw: st.DrawFn, files: dict[str, PhotoFile]) -> dict[str, Any]:
+    block: dict[str, Any] = {"photo": photo_file(draw, files)}
     if draw(st.integers(0, 4)):
-        block["caption"] = draw(prose_text(max_size=300, bold=False))
+        block["caption"] = draw(caption_text())
     if draw(st.booleans()):
         block["credit"] = draw(st.sampled_from(PHRASES))[:4] + " 摄"
     if draw(st.booleans()):
         block["width"] = round(draw(st.floats(0.2, 1.0)), 2)
+    return block
+
+
+@st.composite
+def photo_row(draw: st.DrawFn, files: dict[str, PhotoFile]) -> dict[str, Any]:
+    """Two or three photos side by side, each perhaps with a short caption; the row's caption and credit."""
+    photos = []
+    for _ in range(draw(st.integers(2, 3))):
+        photo: dict[str, Any] = {"photo": photo_file(draw, files)}
+        if draw(st.integers(0, 2)):
+            photo["caption"] = draw(prose_text(max_size=30, bold=False))
+        photos.append(photo)
+    block: dict[str, Any] = {"photos": photos}
+    if draw(st.booleans()):
+        block["caption"] = draw(caption_text(max_size=200))
+    if draw(st.booleans()):
+        block["credit"] = draw(st.sampled_from(PHRASES))[:4] + " 摄"
+    if draw(st.integers(0, 3)) == 0:
+        block["width"] = round(draw(st.floats(0.5, 1.0)), 2)
     return block
 
 
@@ -198,17 +235,20 @@ def article(draw: st.DrawFn, files: dict[str, PhotoFile]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if draw(st.integers(0, 3)) == 0:
         data["kicker"] = draw(prose_text(max_size=30, bold=False))
-    data["title"] = draw(title_text())
+    if draw(st.integers(0, 5)):  # now and then photo news or briefs, without a title
+        data["title"] = draw(title_text())
     for key, size in (("subtitle", 30), ("byline", 20), ("dateline", 20), ("note", 200)):
         if draw(st.integers(0, 3)) == 0:
             data[key] = draw(prose_text(max_size=size, bold=False))
     blocks: list[Any] = []
     for _ in range(draw(st.integers(1, 6))):
-        kind = draw(st.sampled_from(["prose", "prose", "prose", "photo", "table"]))
+        kind = draw(st.sampled_from(["prose", "prose", "prose", "photo", "photos", "table"]))
         if kind == "prose":
             blocks.append("\n\n".join(draw(st.lists(paragraph(), min_size=1, max_size=8))))
         elif kind == "photo":
             blocks.append(draw(photo_block(files)))
+        elif kind == "photos":
+            blocks.append(draw(photo_row(files)))
         else:
             blocks.append(draw(table_block()))
     data["body"] = blocks
@@ -263,6 +303,13 @@ def issues(draw: st.DrawFn) -> GeneratedIssue:
         data["contacts"] = {}
         data["copies"] = draw(st.integers(1, 5000))
     data["articles"] = draw(st.lists(article(files), min_size=1, max_size=15))
+    if draw(st.integers(0, 2)) == 0:  # columns (栏目) over runs of articles
+        columns = st.sampled_from(["工作动态", "基层风采", "【调查研究】", "简讯"])
+        names = draw(st.lists(columns, min_size=1, max_size=3))
+        for index, item in enumerate(data["articles"]):
+            if draw(st.booleans()):
+                item["column"] = names[index * len(names) // len(data["articles"])]
+
     return GeneratedIssue(data, files)
 
 

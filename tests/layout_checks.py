@@ -18,19 +18,28 @@ from pathlib import Path
 
 from bulletin import audit
 from bulletin import layout as L
-from bulletin.audit import BOTTOM, EDGE, INDENTED, LEFT, MM, RIGHT, Document, Glyph
-from bulletin.compose import HEADING_STYLES, reprint_lines, subtitle_line
+from bulletin.audit import BOTTOM, EDGE, LEFT, MM, RIGHT, Document, Glyph
+from bulletin.compose import (
+    SUBHEAD,
+    caption_paragraphs,
+    caption_style,
+    column_heads,
+    paragraph_style,
+    reprint_lines,
+    span_role,
+    subtitle_line,
+)
 from bulletin.linebreak import NO_END, NO_START
 from bulletin.loader import Loaded
 from bulletin.markup import plain
-from bulletin.model import Issue, Photo, Prose, Table
+from bulletin.model import Issue, Photo, PhotoRow, Prose, Table
 from bulletin.typeset import Typesetter, masthead_size
 
 PITCH = L.LINE_PITCH_PT
-KEPT_WITH_NEXT = {"kicker", "title", "subtitle", "byline", "dateline", "h1", "h2", "h3", "h4", "toc-heading",
-                  "table-caption"}
-HEADINGS = {"h1", "h2", "h3", "h4"}
-JUSTIFIED = {"p", "h1", "h2", "h3", "h4", "note", "toc-item", "distribution"}
+KEPT_WITH_NEXT = {"column", "kicker", "title", "subtitle", "byline", "dateline", "h1", "h2", "h3", "h4", "subhead",
+                  "toc-heading", "table-caption"}
+HEADINGS = {"h1", "h2", "h3", "h4", "subhead"}
+JUSTIFIED = {"p", "h1", "h2", "h3", "h4", "note", "toc-item", "distribution", "story"}
 COLOPHON = {"distribution", "contacts", "signoff", "copies"}
 BASELINE_DROP = 20.55  # points from the top of a line box to its baseline: the body face's, measured on 2018-10
 MAX_EMPTY_LINES = 2  # a page may end this many body lines short when what follows fits in them
@@ -42,11 +51,11 @@ PAGE_HEIGHT = L.TYPE_HEIGHT_MM * MM  # the type area's height
 @dataclass
 class Piece:
     """One element's text as printed, in document order: its style (layout.ELEMENTS), and which of its
-    characters are bold."""
+    characters are set in another role than the element's (bold, a run-in heading)."""
 
     style: str
     text: str
-    bold: list[bool]
+    roles: list[str | None]  # each character's role where it is not its element's
     unit: tuple[object, ...]  # which element of the issue: ("articles", 0, "title"), …
     size: float = 0.0
     breaks: tuple[int, ...] = ()  # where the editor broke it (a title's newlines), as offsets into `text`
@@ -98,9 +107,9 @@ class Piece:
         return lines
 
 
-def _piece(style: str, text: str, unit: tuple[object, ...], bold: list[bool] | None = None,
+def _piece(style: str, text: str, unit: tuple[object, ...], roles: list[str | None] | None = None,
            size: float | None = None) -> Piece:
-    kept = [(c, b) for c, b in zip(text, bold or [False] * len(text), strict=True) if c.strip()]
+    kept = [(c, r) for c, r in zip(text, roles or [None] * len(text), strict=True) if c.strip()]
     breaks = []
     count = 0
     for c in text:
@@ -129,11 +138,16 @@ def pieces(issue: Issue) -> list[Piece]:
             out.append(_piece("issuer", issue.date_text, ("date",)))
     if issue.shows_toc:
         out.append(_piece("toc-heading", "目录", ("toc",)))
-        for i, article in enumerate(issue.articles):
-            out.append(_piece("toc-item", "※", ("toc", i, "mark")))
-            out.append(_piece("toc-item", article.toc_entry, ("toc", i)))
-    for i, article in enumerate(issue.articles):
+        for i, (article, head) in enumerate(zip(issue.articles, column_heads(issue), strict=True)):
+            if head:
+                out.append(_piece("toc-item", head, ("toc", i, "column")))
+            if article.toc_entry:
+                out.append(_piece("toc-item", "※", ("toc", i, "mark")))
+                out.append(_piece("toc-item", article.toc_entry, ("toc", i)))
+    for i, (article, head) in enumerate(zip(issue.articles, column_heads(issue), strict=True)):
         unit = ("articles", i)
+        if head:
+            out.append(_piece("column", head, (*unit, "column")))
         for key, style in (("kicker", "kicker"), ("title", "title")):
             if text := getattr(article, key):
                 out.append(_piece(style, text, (*unit, key)))
@@ -143,17 +157,25 @@ def pieces(issue: Issue) -> list[Piece]:
                 out.append(_piece(key, text, (*unit, key)))
         if article.note:
             text = "编者按：" + article.note
-            out.append(_piece("note", text, (*unit, "note"), [i < 4 for i in range(len(text))]))
+            out.append(_piece("note", text, (*unit, "note"), ["bold" if i < 4 else None for i in range(len(text))]))
         for j, block in enumerate(article.body):
             where = (*unit, "body", j)
             if isinstance(block, Prose):
                 for k, paragraph in enumerate(block.paragraphs):
-                    bold = [span.bold for span in paragraph.spans for _ in span.text]
-                    out.append(_piece(HEADING_STYLES[paragraph.level], plain(paragraph.spans), (*where, k), bold))
-            elif isinstance(block, Photo):
-                out.append(Piece("photo", "", [], (*where, "photo")))
-                if block.caption:
-                    out.append(_piece("caption", block.caption, (*where, "caption")))
+                    style = paragraph_style(paragraph)
+                    roles = [span_role(span, "") or None if style != SUBHEAD else None  # a subhead: 黑体 throughout
+                             for span in paragraph.spans for _ in span.text]
+                    out.append(_piece(style, plain(paragraph.spans), (*where, k), roles))
+            elif isinstance(block, Photo | PhotoRow):
+                for k, photo in enumerate(block.photos if isinstance(block, PhotoRow) else [block]):
+                    own = (*where, "photos", k) if isinstance(block, PhotoRow) else where
+                    out.append(Piece("photo", "", [], (*own, "photo")))
+                    if isinstance(block, PhotoRow):  # under it, centred in its width
+                        out += [_piece("caption", text, (*own, "caption", n))
+                                for n, text in enumerate(caption_paragraphs(photo.caption))]
+                paragraphs = caption_paragraphs(block.caption)
+                out += [_piece(caption_style(paragraphs), text, (*where, "caption", n))
+                        for n, text in enumerate(paragraphs)]
                 if block.credit:
                     out.append(_piece("credit", block.credit, (*where, "credit")))
             elif isinstance(block, Table):
@@ -193,6 +215,7 @@ class Measured:
     lost: list[tuple[Piece, str]]  # runs of the issue's text not printed
     repeated: list[tuple[int, str]]  # the table headers printed again at the top of a page
     images: int  # how many images the PDF has
+    lost_at_breaks: set[int] = field(default_factory=set)  # which of `lost` fell between two printed lines
 
     @classmethod
     def of(cls, loaded: Loaded, pdf: Path) -> Measured:
@@ -228,7 +251,7 @@ class Measured:
         matcher = difflib.SequenceMatcher(None, "".join(p.text for p in parts), printed, autojunk=False)
         for piece in parts:
             piece.glyphs = [None] * len(piece.text)
-        extra, lost = [], []
+        extra, lost, at_breaks = [], [], set()
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 for k in range(i2 - i1):
@@ -239,12 +262,15 @@ class Measured:
                 extra.append((glyphs[j1].page, "".join(g.text for g in glyphs[j1:j2])))
             if i2 > i1:
                 lost.append((expected[i1][0], "".join(expected[k][0].text[expected[k][1]] for k in range(i1, i2))))
+                if 0 < j1 < len(glyphs) and (glyphs[j1 - 1].page, glyphs[j1 - 1].baseline) != (
+                        glyphs[j1].page, glyphs[j1].baseline):
+                    at_breaks.add(len(lost) - 1)
         images = [(page.number, box) for page in document.pages for box in page.boxes if box.kind == "image"]
         photos = [piece for piece in parts if piece.style == "photo"]
         if len(images) == len(photos):
             for piece, image in zip(photos, images, strict=True):
                 piece.image = image
-        return cls(loaded, document, parts, extra, lost, repeated, len(images))
+        return cls(loaded, document, parts, extra, lost, repeated, len(images), at_breaks)
 
 
 # --- the invariants ------------------------------------------------------------------------------------
@@ -254,13 +280,16 @@ def check_text(m: Measured) -> Iterator[str]:
     """Every character of the issue printed, in order; nothing printed twice but a table's repeated header.
     (A row too tall for a page prints the rest of its cells on the next: that text comes after the row's
     other cells, and is in order still.)"""
-    moved = {text for piece, text in m.lost if _in_table(piece)}
+    moved = sorted({text for piece, text in m.lost if _in_table(piece)}, key=len, reverse=True)
     for page, text in m.extra:
-        if text not in moved:
+        rest = text
+        for tail in moved:  # the tails of several cells of a split row print one after the other
+            rest = rest.replace(tail, "", 1)
+        if rest:
             yield f"p{page}: printed but not in the issue (or out of order): «{text[:60]}»"
-    printed = {text for _, text in m.extra}
+    printed = [text for _, text in m.extra]
     for piece, text in m.lost:
-        if not (_in_table(piece) and text in printed):
+        if not (_in_table(piece) and any(text in run for run in printed)):
             yield f"{_where(piece)}: not printed (or out of order): «{text[:60]}»"
 
 
@@ -296,10 +325,10 @@ def check_faces(m: Measured) -> Iterator[str]:
     wrong: dict[tuple[str, str], list[str]] = defaultdict(list)
     for piece in m.pieces:
         element = L.ELEMENTS[piece.style]
-        for char, bold, glyph in zip(piece.text, piece.bold, piece.glyphs, strict=True):
+        for char, own, glyph in zip(piece.text, piece.roles, piece.glyphs, strict=True):
             if glyph is None:
                 continue
-            role = "bold" if bold else element.role
+            role = own or element.role
             face = chains[role].face_for(char)  # type: ignore[index]
             expected = "bulletin-" + face.family.replace(" ", "-") if face else "?"
             if glyph.font.split(",")[0] != expected or abs(glyph.size - piece.size) > audit.SIZE:
@@ -328,17 +357,24 @@ def check_lines(m: Measured) -> Iterator[str]:
                 yield f"{_where(piece)}: «{before * 2}» split over two lines"
         if piece.style in JUSTIFIED:
             yield from _flush(piece, lines)
-        if piece.style == "title":
+        if piece.style in ("title", "subhead"):
             yield from _title_breaks(piece, lines)
 
 
 def _cramped_cells(m: Measured) -> set[tuple[object, ...]]:
-    """The table cells whose column is narrower than the widest run of their text that may not break."""
+    """The table cells whose column is narrower than the widest run of their text that may not break (and the
+    captions of photos side by side whose photo is)."""
     typesetter = Typesetter(m.loaded.issue, m.loaded.path.parent)
     frame = 2 * L.TABLE_PADDING_PT[1] + L.TABLE_RULE_PT
     cramped = set()
     for i, article in enumerate(m.loaded.issue.articles):
         for j, block in enumerate(article.body):
+            if isinstance(block, PhotoRow):  # a caption under a photo narrower than its longest unbreakable run
+                cells = typesetter.photo_row(block).photos
+                for k, (photo, cell) in enumerate(zip(block.photos, cells, strict=True)):
+                    for n, text in enumerate(caption_paragraphs(photo.caption)):
+                        if typesetter._widest(text, "caption") > cell.cell_mm * MM + 0.01:
+                            cramped.add(("articles", i, "body", j, "photos", k, "caption", n))
             if not isinstance(block, Table):
                 continue
             shares = typesetter.table(block).widths
@@ -358,9 +394,9 @@ def _flush(piece: Piece, lines: list[list[tuple[int, Glyph]]]) -> Iterator[str]:
         if abs(x1 - (RIGHT - inset)) > EDGE:
             yield (f"{_where(piece)}: line {number + 1} of {len(lines)} ends at {x1 / MM:.2f} mm, not at the right "
                    f"edge {(RIGHT - inset) / MM:.2f} mm: «{''.join(g.text for _, g in line)[:40]}»")
-    if piece.style in ("p", "h1", "h2", "h3", "h4", "note"):
+    if piece.style in ("p", "h1", "h2", "h3", "h4", "note", "story"):
         for number, line in enumerate(lines):
-            x0, target = line[0][1].x0, INDENTED if number == 0 else LEFT
+            x0, target = line[0][1].x0, LEFT + L.indent_pt(element) if number == 0 else LEFT
             if abs(x0 - target) > EDGE:
                 yield (f"{_where(piece)}: line {number + 1} starts at {x0 / MM:.2f} mm, not at {target / MM:.2f} mm: "
                        f"«{''.join(g.text for _, g in line)[:40]}»")
@@ -372,11 +408,19 @@ def _title_breaks(piece: Piece, lines: list[list[tuple[int, Glyph]]]) -> Iterato
     starts = [line[0][0] for line in lines[1:]]
     allowed = boundaries(piece.text)
     for start in starts:
-        if start not in allowed and start not in piece.breaks:
+        if start not in allowed and start not in piece.breaks and not _wider_than_a_line(piece, start, allowed):
             yield f"{_where(piece)}: the title breaks inside a word: «{_around(piece, start)}»"
     for wanted in piece.breaks:
         if wanted not in starts:
             yield f"{_where(piece)}: the editor's break is not a line break: «{_around(piece, wanted)}»"
+
+
+def _wider_than_a_line(piece: Piece, at: int, ends: frozenset[int]) -> bool:
+    """Whether the word around offset `at` is wider than the type area as printed: it has to break."""
+    start = max((end for end in ends if end < at), default=0)
+    stop = min((end for end in ends if end > at), default=len(piece.text))
+    glyphs = [g for g in piece.glyphs[start:stop] if g is not None]
+    return sum(g.x1 - g.x0 for g in glyphs) > RIGHT - LEFT - EDGE
 
 
 def _around(piece: Piece, at: int) -> str:
@@ -395,27 +439,44 @@ def check_keep(m: Measured) -> Iterator[str]:
 
 
 def check_photos(m: Measured) -> Iterator[str]:
-    """Each photo centred in the type area, its caption and credit under it on its page."""
+    """Each photo (or row of photos side by side) centred in the type area, its captions and credit under it
+    on its page."""
     photos = [piece for piece in m.pieces if piece.style == "photo"]
     if m.images != len(photos):
         yield f"{len(photos)} photos in the issue, {m.images} images in the PDF"
         return
-    by_unit = {p.unit: p for p in m.pieces}
+    blocks: dict[tuple[object, ...], list[Piece]] = defaultdict(list)
     for photo in photos:
-        assert photo.image
-        page, box = photo.image
-        name = _where(photo)
-        centre = (box.x0 + box.x1) / 2
+        blocks[photo.unit[:4]].append(photo)
+    typesetter = Typesetter(m.loaded.issue, m.loaded.path.parent)
+    for block, row in blocks.items():
+        boxes = [photo.image[1] for photo in row if photo.image]
+        centre = (min(box.x0 for box in boxes) + max(box.x1 for box in boxes)) / 2
+        item = m.loaded.issue.articles[int(block[1])].body[int(block[3])]  # type: ignore[call-overload]
+        if isinstance(item, PhotoRow):  # the row of cells is centred, each photo in its cell
+            cells = [cell.cell_mm * MM for cell in typesetter.photo_row(item).photos]
+            centre = ((boxes[0].x0 + boxes[0].x1 - cells[0]) / 2 + (boxes[-1].x0 + boxes[-1].x1 + cells[-1]) / 2) / 2
+        page = row[0].image[0] if row[0].image else 0
         if abs(centre - (LEFT + RIGHT) / 2) > EDGE:
-            yield f"p{page}: {name}: centred at {centre / MM:.1f} mm, not {(LEFT + RIGHT) / 2 / MM:.1f} mm"
-        for key in ("caption", "credit"):
-            piece = by_unit.get((*photo.unit[:-1], key))
-            if piece and piece.printed:
-                pages = {g.page for g in piece.printed}
-                if pages != {page}:
-                    yield f"p{page}: {name}: its {key} is on page(s) {sorted(pages)}, not with the photo"
-                elif piece.top < box.bottom - 0.5:
-                    yield f"p{page}: {name}: its {key} is not under the photo"
+            yield f"p{page}: {_where(row[0])}: centred at {centre / MM:.1f} mm, not {(LEFT + RIGHT) / 2 / MM:.1f} mm"
+        if len({photo.image[0] for photo in row if photo.image}) > 1:
+            yield f"p{page}: {_where(row[0])}: the photos side by side print on different pages"
+        bottom = max(box.bottom for box in boxes)
+        for piece in m.pieces:
+            if piece.unit[:4] != block or piece.style == "photo" or not piece.printed:
+                continue
+            pages = {g.page for g in piece.printed}
+            if pages != {page}:
+                yield f"p{page}: {_where(row[0])}: its {_where(piece)} is on page(s) {sorted(pages)}, not with it"
+            elif piece.top < (_own_box(piece, row).bottom if piece.unit[4] == "photos" else bottom) - 0.5:
+                yield f"p{page}: {_where(row[0])}: its {_where(piece)} is not under the photo"
+
+
+def _own_box(piece: Piece, row: list[Piece]) -> audit.Box:
+    """The image of the photo a caption side by side belongs to."""
+    photo = next(photo for photo in row if photo.unit[:6] == piece.unit[:6])
+    assert photo.image
+    return photo.image[1]
 
 
 def check_tables(m: Measured) -> Iterator[str]:
@@ -490,6 +551,9 @@ def check_page_ends(m: Measured) -> Iterator[str]:
         if empty <= MAX_EMPTY_LINES or not following:
             continue
         need = _kept_height(following[0], placed, m) + _margin_above(following[0], m)
+        index = placed.index(following[0])
+        if index and _in_table(placed[index - 1]) and not _in_table(following[0]):
+            need += L.TABLE_MARGIN_LINES * PITCH  # the space under the table the page ends with
         if need <= (BOTTOM - bottom) + 0.5:
             yield (f"p{page.number}: ends {empty} body lines short ({(BOTTOM - bottom) / MM:.1f} mm) although what "
                    f"starts page {page.number + 1} needs only {need / MM:.1f} mm: «{following[0].text[:20]}»")
@@ -520,11 +584,8 @@ def _margin_above(piece: Piece, m: Measured) -> float:
         return 0.0
     if _in_table(piece) or piece.unit[-1] == "table-caption":
         return PITCH / 2 if _first_rows(piece, m) else 0.0
-    if piece.unit[2] not in ("kicker", "title"):
-        return 0.0
-    article = m.loaded.issue.articles[int(piece.unit[1])]  # type: ignore[call-overload]
-    if piece.unit[2] == "title" and article.kicker:
-        return 0.0
+    if next(p for p in m.pieces if p.unit[:2] == piece.unit[:2]) is not piece:
+        return 0.0  # not what the article begins with (its column's heading, kicker, title, or a photo)
     return (2 if piece.unit[1] == 0 else 1) * PITCH
 
 
@@ -557,9 +618,15 @@ def _kept_height(piece: Piece, placed: list[Piece], m: Measured) -> float:
         glyphs = [g for p in cells if p in header or p.unit[5] in rows for g in p.printed]
         size = L.ELEMENTS["table"].size
         frame = L.TABLE_PADDING_PT[0] + (L.TABLE_LINE_HEIGHT - 1) * size / 2 + L.TABLE_RULE_PT  # around a cell's text
+        # The rows run between the table's rules: measured on them where they are drawn, not guessed from the text.
+        page = next(page for page in m.document.pages if page.number == last.first_page)
+        thin = 2 * L.TABLE_RULE_PT + 1
+        rules = [box.top for box in page.boxes if box.kind != "image" and box.bottom - box.top < thin]
+        text_top, text_bottom = min(g.top for g in glyphs), max(g.bottom for g in glyphs)
+        under, over = [y for y in rules if y >= text_bottom], [y for y in rules if y <= text_top]
         if last is piece:
-            top = min(g.top for g in glyphs) - frame
-        return max(g.bottom for g in glyphs) + frame - top
+            top = max(over) if over else text_top - frame
+        return (min(under) + L.TABLE_RULE_PT if under else text_bottom + frame) - top
     if last.style == "photo":  # a photo goes whole, in its frame of whole lines, with its caption and credit
         assert last.image
         box = last.image[1]
@@ -567,9 +634,10 @@ def _kept_height(piece: Piece, placed: list[Piece], m: Measured) -> float:
         frame_top = box.top - (frame - (box.bottom - box.top)) / 2
         if last is piece:
             top = frame_top
-        after = placed[index + len(group): index + len(group) + 2]
-        end = next((p for p in reversed(after) if p.unit[:-1] == last.unit[:-1]), None)
-        bottom = end.lines()[-1][0][1].baseline + PITCH - drop if end else frame_top + frame
+        # Its block goes whole: the photos side by side, their captions, the caption and credit under them.
+        texts = [p for p in placed if p.unit[:4] == last.unit[:4] and p.style != "photo" and p.printed
+                 and p.first_page == last.image[0]]
+        bottom = max([frame_top + frame] + [max(g.baseline for g in p.printed) + PITCH - drop for p in texts])
         return bottom - top
     first_line = last.lines()[0]
     return max(g.baseline for _, g in first_line) + PITCH - drop - top

@@ -136,16 +136,22 @@ def test_libreoffice_prints_the_text_in_the_faces_sizes_and_pages_of_the_pdf(
     for path, ours, office in office_prints:
         loaded = load(path)
         measured = Measured.of(loaded, office)
+        if not path.parent.name.startswith("issue-plain"):
+            # LibreOffice breaks Latin runs in lines of its own (see the page count below) and drops a full stop
+            # that falls at the end of one of its lines (it hangs punctuation whatever w:overflowPunct says):
+            # in mixed text, a lost "." or "," between two of its lines is its own, not ours.
+            measured.lost = [item for k, item in enumerate(measured.lost)
+                             if not (k in measured.lost_at_breaks and item[1] in (".", ","))]
         wrong += [f"{path.parent.name}: text: {item}" for item in check_text(measured)]
         chains = Typesetter(loaded.issue, loaded.path.parent).chains
         for piece in measured.pieces:
             role = L.ELEMENTS[piece.style].role
-            for char, bold, glyph in zip(piece.text, piece.bold, piece.glyphs, strict=True):
+            for char, own, glyph in zip(piece.text, piece.roles, piece.glyphs, strict=True):
                 if glyph is None or piece.style in ("name",):  # the masthead is fitted to its width in each
                     continue
                 # The DOCX sets bold runs in the body's office face made bold (仿宋_GB2312 加粗), as offices do: the
                 # PDF, which cannot embolden a face, takes Noto Serif CJK SC Bold for them.
-                face = chains["fangsong" if bold else role].face_for(char)  # type: ignore[index]
+                face = chains["fangsong" if own == "bold" else own or role].face_for(char)  # type: ignore[index]
                 if face and family(glyph.font) != family(face.family):
                     wrong.append(f"{path.parent.name}: {piece.style} «{char}» in {glyph.font}, not {face.family}")
                 if abs(glyph.size - piece.size) > audit.SIZE:

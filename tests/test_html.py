@@ -39,7 +39,8 @@ def test_content_is_escaped_never_run_as_markup_or_template(tmp_path: Path) -> N
     hostile = source.replace("民营企业复工复产情况调查", "<script>x</script>{{ 7*7 }}&amp;")
     (tmp_path / "issues").mkdir()
     (tmp_path / "publication.yaml").write_bytes((ROOT / "publication.yaml").read_bytes())
-    (tmp_path / "issues" / "meeting.png").write_bytes((SAMPLES["features"].parent / "meeting.png").read_bytes())
+    for photo in ("meeting.png", "visit.png"):
+        (tmp_path / "issues" / photo).write_bytes((SAMPLES["features"].parent / photo).read_bytes())
     path = tmp_path / "issues" / "x.yaml"
     path.write_text(hostile, encoding="utf-8")
     html = html_of(load(path))
