@@ -23,8 +23,14 @@ INTERRUPTED = 130  # the exit status of a command stopped by Ctrl-C (128 + SIGIN
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run a command; exit status 0 when all went through, 1 when anything did not."""
-    args = _parser().parse_args(argv)
+    """Run a command; exit status 0 when all went through, 1 when anything did not. Bare `bulletin` shows
+    the help."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 0
+    _project_defaults(args)
     try:
         return int(args.run(args))
     except BulletinError as error:
@@ -39,21 +45,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 1
 
 
+# Each command's examples, shown by its --help (run from anywhere inside the publication's folder).
+EXAMPLES = {
+    "build": ["bulletin build                                 # 全部期刊 → build/（every issue of issues/）",
+              "bulletin build issues/2018/2018-10.yaml        # 一期（one issue）",
+              "bulletin build issues/ --format pdf --out /tmp/out"],
+    "check": ["bulletin check issues/2018/2018-10.yaml        # 校验并校对（validate and proofread）",
+              "bulletin check --all --strict                  # 全部期刊与编号（the archive and its numbering）",
+              "bulletin check issues/2018/2018-10.yaml --fix  # 应用安全的修改（apply the safe fixes）"],
+    "new": ["bulletin new                                     # 下一期（the next issue, dated today）",
+            "bulletin new --date 2018-11-05"],
+    "publish": ["bulletin publish issues/2018/2018-10.yaml",
+                "bulletin publish issues/2018/2018-10.yaml --supersede --reason 更正第2页日期"],
+    "verify": ["bulletin verify", "bulletin verify --expect 3f9a…   # 上次发布记下的链尾（the head noted last time）"],
+    "index": ["bulletin index --out site/"],
+    "serve": ["bulletin serve issues/2018/2018-10.yaml         # 然后打开 http://127.0.0.1:8000/"],
+    "search": ["bulletin search 消薄", "bulletin search 民营经济 --limit 10"],
+    "import": ["bulletin import 来稿.docx -o issues/2018/2018-11.yaml   # 或 .md、.txt（or .md, .txt）"],
+    "audit": ["bulletin audit build/2018-10.pdf 外单位简报.pdf"],
+}
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bulletin", description="Typeset and archive a bulletin's issues.")
+    parser = argparse.ArgumentParser(
+        prog="bulletin", description="排版并归档内部简报（typeset and archive a bulletin's issues）",
+        epilog="在出版物文件夹（有 publication.yaml 的文件夹）内任意位置运行；bulletin COMMAND --help 显示示例。"
+               "（Run anywhere inside the publication's folder; COMMAND --help shows examples.）")
     parser.add_argument("--version", action="version", version=f"bulletin {__version__}")
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(metavar="COMMAND")
 
     def command(name: str, help: str, run: object) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help)
+        examples = "\n".join(f"  {line}" for line in EXAMPLES.get(name, []))
+        sub = commands.add_parser(name, help=help, description=help,
+                                  epilog=f"示例（examples）:\n{examples}" if examples else None,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
         sub.set_defaults(run=run)
         sub.add_argument("--verbose", action="store_true", help="show tracebacks of unexpected errors")
         return sub
 
-    paths = {"nargs": "+", "type": Path, "metavar": "PATH", "help": "issue files or folders of them"}
+    paths = {"nargs": "*", "type": Path, "metavar": "PATH",
+             "help": "issue files or folders of them (default: the publication's issues/)"}
     build = command("build", "render issues into PDF and DOCX (only what changed)", _build)
     build.add_argument("paths", **paths)  # type: ignore[arg-type]
-    build.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
+    build.add_argument("--out", type=Path, default=None, help="output folder (default: the publication's build/)")
     build.add_argument("--format", type=_formats, default=FORMATS, metavar="pdf,docx",
                        help="what to write (default: both)")
     build.add_argument("--jobs", type=int, default=None, help="processes to use (default: one per core)")
@@ -64,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     checking.add_argument("--strict", action="store_true", help="exit 1 on any finding, not only on errors")
     new = command("new", "create the next issue's file", _new)
     new.add_argument("--date", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)")
-    new.add_argument("--issues", type=Path, default=Path("issues"), help="the archive of issue files")
+    new.add_argument("--issues", type=Path, default=None, help="the archive of issue files (default: issues/)")
     publish = command("publish", "freeze an issue in the archive (PDF/A-3b with its YAML, DOCX, manifest)",
                       _publish)
     publish.add_argument("path", type=Path, metavar="ISSUE")
@@ -72,16 +106,17 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--reason", default=None, help="why a corrected edition is needed (logged)")
     catalogue = command("index", "write the archive catalogue (HTML by year) and each year's 年度汇编 PDF", _index)
     catalogue.add_argument("--out", type=Path, required=True, help="the folder for the catalogue")
-    catalogue.add_argument("--issues", type=Path, default=Path("issues"), help="the archive of issue files")
-    catalogue.add_argument("--build", type=Path, default=Path("build"), help="where unpublished issues were built")
+    catalogue.add_argument("--issues", type=Path, default=None, help="the archive of issue files (default: issues/)")
+    catalogue.add_argument("--build", type=Path, default=None, help="where unpublished issues were built")
     catalogue.add_argument("--no-compilations", action="store_true", help="skip the yearly compilation PDFs")
     preview = command("serve", "preview an issue at http://127.0.0.1:PORT/, reloading on every save", _serve)
     preview.add_argument("path", type=Path, metavar="ISSUE")
     preview.add_argument("--port", type=int, default=8000, help="the local port (default: 8000)")
-    searching = command("search", "find a phrase (two characters and up) in every issue", _search)
-    searching.add_argument("term", metavar="TERM")
-    searching.add_argument("--issues", type=Path, default=Path("issues"), help="the archive of issue files")
-    searching.add_argument("--index", type=Path, default=Path("build") / "search.sqlite",
+    searching = command("search", "find the articles that hold every word (two characters and up) of a query", _search)
+    searching.add_argument("term", nargs="+", metavar="TERM",
+                           help="words an article must all hold; a phrase in quotes (\"民营 经济\") is one term")
+    searching.add_argument("--issues", type=Path, default=None, help="the archive of issue files (default: issues/)")
+    searching.add_argument("--index", type=Path, default=None,
                            help="the search index, updated before each search (default: build/search.sqlite)")
     searching.add_argument("--limit", type=int, default=50, help="at most this many hits (default: 50)")
     importing = command("import", "turn a draft (.docx, .md, .txt) into an issue file", _import)
@@ -96,6 +131,23 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--expect", default=None, metavar="HASH",
                         help="the record's last hash as noted at the last publish: anything removed since shows")
     return parser
+
+
+def _project_defaults(args: argparse.Namespace) -> None:
+    """Fill the folders left unsaid from the publication's folder: the nearest one above the working folder
+    that holds publication.yaml (as git finds its repository), or the working folder itself."""
+    from bulletin.loader import find_publication
+
+    publication = find_publication(Path.cwd() / "issue.yaml")
+    root = publication.parent if publication is not None else Path.cwd()
+    root = Path(os.path.relpath(root)) if root.is_relative_to(Path.cwd()) else root
+    args.root = root
+    for key, default in (("issues", root / "issues"), ("out", root / "build"), ("build", root / "build"),
+                         ("index", root / "build" / "search.sqlite")):
+        if getattr(args, key, False) is None:
+            setattr(args, key, default)
+    if getattr(args, "paths", None) == [] and args.run is _build:
+        args.paths = [root / "issues"]
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -183,7 +235,7 @@ def _check(args: argparse.Namespace) -> int:
     from bulletin.loader import display_path, load
     from bulletin.proofread import apply_fixes, exit_status, proofread
 
-    paths = args.paths or ([Path("issues")] if args.all else [])
+    paths = args.paths or ([args.root / "issues"] if args.all else [])
     if not paths:
         raise BulletinError([Problem("bulletin", 0, 0, "", "check what? name issue files or folders, or --all")])
     status = 0
@@ -281,7 +333,9 @@ def _search(args: argparse.Namespace) -> int:
 
     try:
         report = search.index(args.issues, args.index)
-        hits = search.search(args.index, args.term, args.limit)
+        # What the shell quoted ("民营 经济") is one phrase; each other word a term of its own.
+        query = " ".join(f'"{term}"' if " " in term.strip() and '"' not in term else term for term in args.term)
+        hits = search.search(args.index, query, args.limit)
     except ValueError as error:
         raise BulletinError([Problem("search", 0, 0, "", str(error))]) from None
     if report.rebuilt:
@@ -291,7 +345,7 @@ def _search(args: argparse.Namespace) -> int:
     for hit in hits:
         print(search.format_hit(hit))
     if not hits:
-        print(f"no issue contains {args.term!r}", file=sys.stderr)
+        print(f"没有一篇文章含有 {query}（no article holds {query}）", file=sys.stderr)
     return 0 if hits else 1
 
 

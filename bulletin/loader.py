@@ -144,6 +144,55 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+# The slips an editor makes in YAML, found on the lines up to where the parser stopped (it stops later than the
+# slip: a full-width colon is read as text, and the parser fails on the next line).
+FULL_WIDTH_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_-]*)\s*：")
+NO_SPACE_AFTER_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_-]*):(?=[^\s/])")
+STAR_VALUE = re.compile(r"^\s*(?:-\s+)?(?:[A-Za-z_][A-Za-z0-9_-]*:\s+)?[*&!%@`]")
+PARSER_WORDS = {  # the parser's words, in the editor's
+    "could not find expected ':'": "这一行不是「键: 值」：缺少半角冒号加空格",
+    "mapping values are not allowed here": "值里有「: 」：这样的值要加引号，或写成块（|）",
+    "found character '\\t' that cannot start any token": "用了制表符（Tab）：YAML 只认空格缩进",
+    "found undefined alias": "以 * 开头的值被当作别名：加引号，或写成块（|）",
+    "expected alphabetic or numeric character, but found": "以 * 或 & 开头的值要加引号，或写成块（|）",
+}
+
+
+def syntax_problem(text: str, where: tuple[int, int], problem: str) -> tuple[int, int, str]:
+    """A YAML syntax error in the editor's terms: the line and column of the slip that caused it where one
+    is found on the lines before (a full-width colon after a key, a tab, no space after a key's colon, a value
+    that opens with * or &), and what to do; else the parser's place and words, explained where known. The
+    message is Chinese first, the parser's own words after it."""
+    lines = text.splitlines()
+    for number in range(min(where[0], len(lines)), 0, -1):
+        line = lines[number - 1]
+        if match := FULL_WIDTH_COLON.match(line):
+            return (number, line.index("：") + 1, f"YAML 语法：「{match.group(2)}」后面是全角冒号「：」，键与值之间"
+                    f"要用半角冒号加空格：{match.group(2)}: …（a full-width colon after a key; YAML says: {problem}）")
+        if "\t" in line[: len(line) - len(line.lstrip())]:
+            return (number, line.index("\t") + 1, "YAML 语法：缩进用了制表符（Tab），YAML 只认空格（a tab in the "
+                                                   f"indentation; YAML says: {problem}）")
+        if match := NO_SPACE_AFTER_COLON.match(line):
+            return (number, match.end() + 1, f"YAML 语法：「{match.group(2)}:」后面要有一个空格：{match.group(2)}: …"
+                                         f"（no space after the colon; YAML says: {problem}）")
+        if number < where[0] - 1:
+            break  # the slip is on the line the parser stopped at or the one before
+    if where[0] and where[0] <= len(lines) and (star := STAR_VALUE.match(lines[where[0] - 1])):
+        return (where[0], star.end(), f"YAML 语法：以 * 或 & 开头的值要加引号，或写成块（|）（YAML says: {problem}）")
+    before = [line for line in lines[: max(where[0] - 1, 0)] if line.strip() and not line.lstrip().startswith("#")]
+    if before and where[0] <= len(lines) and _indent(lines[where[0] - 1]) > _indent(before[-1]) and re.match(
+            r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_-]*:\s+[^|>\s]", before[-1]):
+        return (where[0], 1, "YAML 语法：这一行比上一行缩进得多，而上一行的键已有值：缩进多了空格？（more indented "
+                             f"than the line before, whose key has a value; YAML says: {problem}）")
+    hint = next((words for known, words in PARSER_WORDS.items() if problem.startswith(known)), "")
+    return (*where, f"YAML 语法：{hint}（YAML syntax: {problem}）" if hint else f"YAML 语法（YAML syntax）：{problem}")
+
+
+def _indent(line: str) -> int:
+    """The column a line's key starts at (after a list item's dash)."""
+    return len(re.match(r"\s*(?:-\s+)?", line).group())  # type: ignore[union-attr]
+
+
 def _read(path: Path, sources: SourceMap, problems: list[Problem]) -> Any:
     """Parse one YAML file into plain data, recording the spot of every value."""
     name = display_path(path)
@@ -172,7 +221,8 @@ def _read(path: Path, sources: SourceMap, problems: list[Problem]) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        problems.append(Problem(name, *where, "", f"YAML syntax: {error.problem or error.context}"))
+        line, column, message = syntax_problem(text, where, str(error.problem or error.context))
+        problems.append(Problem(name, line, column, "", message))
         return None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow in a file
         line = text[: error.position].count("\n") + 1

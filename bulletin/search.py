@@ -89,28 +89,40 @@ def _update(folder: Path, database: Path) -> IndexReport:
     return report
 
 
-def search(database: Path, term: str, limit: int = 50) -> list[Hit]:
-    """The articles that contain `term` (two characters or more), newest issue first, at most `limit`."""
-    term = term.strip()
-    if len(term) < MIN_TERM:
+QUERY = re.compile(r'"([^"]+)"|“([^”]+)”|(\S+)')  # a phrase in quotes (straight or Chinese), or a word
+
+
+def terms(query: str) -> list[str]:
+    """What a query asks for, all of it: its phrases in quotes and its words ("融资 用工" is two terms,
+    "\"民营 经济\"" one). A query with a part shorter than two characters is one phrase, as typed."""
+    parts = [next(group for group in match.groups() if group is not None).strip() for match in QUERY.finditer(query)]
+    parts = [part for part in parts if part]
+    if parts and all(len(part) >= MIN_TERM for part in parts):
+        return parts
+    return [query.strip()]
+
+
+def search(database: Path, query: str, limit: int = 50) -> list[Hit]:
+    """The articles that contain every term of `query` (terms: two characters or more), newest issue first,
+    at most `limit`."""
+    wanted = terms(query)
+    if any(len(term) < MIN_TERM for term in wanted):
         raise ValueError("a search needs two characters or more")
     if not database.is_file():
         raise FileNotFoundError(f"no search index at {database} (bulletin index builds it)")
+    # Terms of three characters or more: one FTS5 query of phrases, each in double quotes with its own double
+    # quotes doubled, so that no input is read as query syntax (AND, NEAR, *, column filters …). The trigram
+    # tokenizer has no trigram for a two-character term: LIKE on the stored text finds those (a scan: some
+    # 25 ms for 3,000 issues, as an archive's text is tens of MB at most).
+    phrases = ['"' + term.replace('"', '""') + '"' for term in wanted if len(term) >= 3]
+    patterns = ["%" + re.sub(r"([\\%_])", r"\\\1", term) + "%" for term in wanted if len(term) < 3]
+    where = (["text MATCH ?"] if phrases else []) + ["text LIKE ? ESCAPE '\\'"] * len(patterns)
+    arguments = ([" AND ".join(phrases)] if phrases else []) + patterns
     with closing(sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)) as db:
-        if len(term) >= 3:
-            # A phrase query: the whole term in double quotes, its own double quotes doubled, so that no input
-            # is read as FTS5 query syntax (AND, NEAR, *, column filters …).
-            phrase = '"' + term.replace('"', '""') + '"'
-            rows = db.execute("SELECT stem, issue_line, date, title, text FROM articles WHERE text MATCH ? "
-                              + ORDER, (phrase, limit))
-        else:
-            # The trigram tokenizer indexes runs of three characters, so a two-character term has no trigram
-            # to look up and MATCH finds nothing. LIKE on the FTS table scans the stored text instead: slower,
-            # but still some 25 ms for 3,000 issues, as the text of an archive is tens of MB at most.
-            pattern = "%" + re.sub(r"([\\%_])", r"\\\1", term) + "%"
-            rows = db.execute("SELECT stem, issue_line, date, title, text FROM articles "
-                              "WHERE text LIKE ? ESCAPE '\\' " + ORDER, (pattern, limit))
-        return [Hit(stem, issue_line, date, title, snippet(text, term)) for stem, issue_line, date, title, text in rows]
+        rows = db.execute("SELECT stem, issue_line, date, title, text FROM articles WHERE " + " AND ".join(where)
+                          + " " + ORDER, (*arguments, limit))
+        return [Hit(stem, issue_line, date, title, snippet(text, wanted[0]))
+                for stem, issue_line, date, title, text in rows]
 
 
 def format_hit(hit: Hit) -> str:

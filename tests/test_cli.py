@@ -142,3 +142,25 @@ def test_verbose_shows_the_traceback_of_an_unexpected_error(project: Path, monke
     err = capsys.readouterr().err
     assert err.startswith("Traceback (most recent call last):") and "RuntimeError: the renderer broke" in err
     assert outputs(project) == []
+
+
+def test_bare_bulletin_shows_the_help_and_each_command_its_examples(project: Path) -> None:
+    bare = run(cwd=project)
+    assert bare.returncode == 0 and "排版并归档内部简报" in bare.stdout and "build" in bare.stdout
+    for command in ("build", "check", "new", "publish", "serve", "search", "import", "audit"):
+        shown = run(command, "--help", cwd=project)
+        assert shown.returncode == 0 and "示例（examples）" in shown.stdout, command
+        assert f"bulletin {command}" in shown.stdout.split("示例（examples）")[1], command
+
+
+def test_commands_find_the_publication_from_any_folder_inside_it(project: Path) -> None:
+    """Run from issues/2019 (as an editor who opened the folder of the year would): new and build use the
+    publication's issues/ and build/, not folders made under the working one."""
+    inside = project / "issues" / "2019"
+    created = run("new", "--date", "2019-02-11", cwd=inside)
+    assert created.returncode == 0, created.stderr
+    assert (project / "issues" / "2019" / "2019-02.yaml").is_file()
+    assert not (inside / "issues").exists()
+    built = run("build", "--format", "pdf", cwd=inside)
+    assert built.returncode == 0, built.stderr
+    assert outputs(project) == ["2019-01.pdf", "2019-02.pdf"] and not (inside / "build").exists()

@@ -68,8 +68,10 @@ OUTCOMES = {
                                "is not an image (PNG or JPEG)",
     "photo-outside.yaml": "issues/photo-outside.yaml:9:16: articles[0].body[1].photo: a photo must be a file in "
                           "the issue's folder (issues), not ../../etc/passwd",
-    "syntax-error.yaml": "issues/syntax-error.yaml:3:1: YAML syntax: expected ',' or ']', but got '<stream end>'",
-    "tabs.yaml": "issues/tabs.yaml:3:1: YAML syntax: found character '\\t' that cannot start any token",
+    "syntax-error.yaml": "issues/syntax-error.yaml:3:1: YAML 语法（YAML syntax）：expected ',' or ']', but got "
+                         "'<stream end>'",
+    "tabs.yaml": "issues/tabs.yaml:3:1: YAML 语法：缩进用了制表符（Tab），YAML 只认空格（a tab in the indentation; "
+                 "YAML says: found character '\\t' that cannot start any token）",
     "unknown-key.yaml": "issues/unknown-key.yaml:7:5: articles[0].bdoy: unknown key 'bdoy' (did you mean 'body'?)",
     "wrong-types.yaml": "issues/wrong-types.yaml:1:7: kind: expected one of 专刊, 增刊 or 正刊, got the number 1",
 }

@@ -77,8 +77,24 @@ def test_every_problem_is_reported_at_once_with_its_place(tmp_path: Path, monkey
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("year: 2018\nnumber: [\n",
-     "issues/bad.yaml:3:1: YAML syntax: expected the node content, but found '<stream end>'"),
+     "issues/bad.yaml:3:1: YAML 语法（YAML syntax）：expected the node content, but found '<stream end>'"),
     ("year: 2018\nyear: 2019\n", "issues/bad.yaml:2:1: year: duplicate key"),
+    # The commonest slips, at the line of the slip (the parser stops a line later), in the editor's words
+    ("year: 2018\narticles:\n  - title: 标题\n    byline：宣传信息处\n    body: 文\n",
+     "issues/bad.yaml:4:11: YAML 语法：「byline」后面是全角冒号「：」，键与值之间要用半角冒号加空格：byline: …（a "
+     "full-width colon after a key; YAML says: could not find expected ':'）"),
+    ("year: 2018\narticles:\n  - title: 标题\n    byline:宣传信息处\n    body: 文\n",
+     "issues/bad.yaml:4:12: YAML 语法：「byline:」后面要有一个空格：byline: …（no space after the colon; YAML says: "
+     "could not find expected ':'）"),
+    ("year: 2018\narticles:\n  - title: 标题\n    body: **一是**加强\n",
+     "issues/bad.yaml:4:11: YAML 语法：以 * 或 & 开头的值要加引号，或写成块（|）（YAML says: expected alphabetic or "
+     "numeric character, but found '*'）"),
+    ("year: 2018\n number: 3\n",
+     "issues/bad.yaml:2:1: YAML 语法：这一行比上一行缩进得多，而上一行的键已有值：缩进多了空格？（more indented "
+     "than the line before, whose key has a value; YAML says: mapping values are not allowed here）"),
+    ("year: 2018\narticles:\n  - title: 标题\n    body: 一是: 加强\n",
+     "issues/bad.yaml:4:13: YAML 语法：值里有「: 」：这样的值要加引号，或写成块（|）（YAML syntax: mapping values "
+     "are not allowed here）"),
     ("", "issues/bad.yaml:1:1: the file is empty"),
     ("kind: 专刊\nyear: 2018\nnumber: 1\ndate: 2019-01-05\narticles:\n  - title: 题\n    body: 文\n",
      "issues/bad.yaml:4:7: date: the date 2019-01-05 is not in the issue's year 2018"),

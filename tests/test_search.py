@@ -14,7 +14,7 @@ import yaml
 from archive_factory import SOURCES, make_archive
 
 from bulletin.model import Article
-from bulletin.search import Hit, IndexReport, article_text, format_hit, index, search, snippet
+from bulletin.search import Hit, IndexReport, article_text, format_hit, index, search, snippet, terms
 
 # make_archive takes the reference issue and the topic from the parity of serial + number, which is the same for
 # every issue of a year and flips after a year with an odd count: 5, 6, 7 gives issues from both reference
@@ -43,6 +43,16 @@ class Archive:
     def containing(self, term: str) -> set[str]:
         """The stems of the issues whose articles contain `term` (ignoring ASCII case, as the index does)."""
         return {stem for stem, text in self.texts().items() if term.lower() in text.lower()}
+
+    def containing_all(self, terms: list[str]) -> set[str]:
+        """The stems of the issues with an article that contains every one of `terms`."""
+        stems = set()
+        for path in sorted(self.issues.rglob("*.yaml")):
+            for article in yaml.safe_load(path.read_text(encoding="utf-8"))["articles"]:
+                text = "\n".join(_strings(article)).lower()
+                if all(term.lower() in text for term in terms):
+                    stems.add(path.stem)
+        return stems
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -155,8 +165,25 @@ def test_one_character_is_refused(archive: Archive, term: str) -> None:
                                   "%%", "__", "消%", "%薄", "消_", "_薄", "消薄%", "_薄弱", "\\%", "消\\",
                                   "NEAR(消薄 工作)", "消薄*", "text:消薄", "消薄 OR 工作", "^消薄", "雅莹集团\"'%_"])
 def test_quotes_and_sql_characters_are_literal(archive: Archive, term: str) -> None:
-    """No error, and the characters are matched as themselves (an unescaped % or _ would match far more)."""
-    assert _stems(search(archive.database, term, EVERYTHING)) == archive.containing(term.strip())
+    """No error, and the characters are matched as themselves (an unescaped % or _ would match far more);
+    a query of words, each of two characters or more, asks for all of them."""
+    assert _stems(search(archive.database, term, EVERYTHING)) == archive.containing_all(terms(term))
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("融资 用工", ["融资", "用工"]), ('"民营 经济" 融资', ["民营 经济", "融资"]), ("“民营 经济”", ["民营 经济"]),
+    ("  雅莹集团 ", ["雅莹集团"]), ("' OR 1=1 --", ["' OR 1=1 --"]), ('""', ['""']), ('a"b"c', ['a"b"c']),
+    ("消 薄", ["消 薄"]),  # a part of one character: the query is one phrase
+])
+def test_a_query_is_its_words_and_its_phrases_in_quotes(query: str, expected: list[str]) -> None:
+    assert terms(query) == expected
+
+
+def test_a_search_of_two_words_finds_the_articles_with_both(archive: Archive) -> None:
+    both = _stems(search(archive.database, "消薄 民营", EVERYTHING))
+    assert both == archive.containing_all(["消薄", "民营"])
+    assert both and both <= archive.containing("消薄") and both <= archive.containing("民营")
+    assert _stems(search(archive.database, "消薄 不在任何一期里的词", EVERYTHING)) == set()
 
 
 def test_no_index(tmp_path: Path) -> None:
