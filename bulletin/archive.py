@@ -111,30 +111,36 @@ def _problem(entry: Entry, field: str, message: str) -> Problem:
 
 @dataclass(frozen=True)
 class NextIssue:
-    """What the next issue of the main sequence is called."""
+    """What the next issue of a sequence is called: the main one (正刊, 专刊) or the year's 增刊."""
 
     year: int
     number: int
     serial: int | None
     path: Path
+    kind: str = "正刊"
 
 
-def next_issue(folder: Path, date: dt.date) -> NextIssue:
-    """The next 第N期 of the date's year (numbering restarts each year) and the next 总第N期 (never restarts)."""
-    entries = [entry for entry in scan(folder) if entry.loaded and not entry.issue.supplement]
+def next_issue(folder: Path, date: dt.date, kind: str = "正刊") -> NextIssue:
+    """The next 第N期 of the date's year (numbering restarts each year) and the next 总第N期 (never restarts);
+    a 增刊 is numbered in the year's supplements alone (2018-z01) and has no 总第N期."""
+    supplement = kind == "增刊"
+    entries = [entry for entry in scan(folder) if entry.loaded and entry.issue.supplement == supplement]
     numbers = [entry.issue.number for entry in entries if entry.issue.year == date.year]
-    serials = [entry.issue.serial for entry in entries if entry.issue.serial]
     number = max(numbers, default=0) + 1
+    serials = [entry.issue.serial for entry in entries if entry.issue.serial and not supplement]
     serial = max(serials) + 1 if serials else None
-    return NextIssue(date.year, number, serial, folder / str(date.year) / f"{date.year}-{number:02d}.yaml")
+    stem = f"{date.year}-{'z' if supplement else ''}{number:02d}"
+    return NextIssue(date.year, number, serial, folder / str(date.year) / f"{stem}.yaml", kind)
 
 
 def new_issue_text(next_: NextIssue, date: dt.date) -> str:
     """The YAML of a new issue: its numbers and date, and one article to write."""
-    serial = f"serial: {next_.serial}\n" if next_.serial else "# serial: 总第N期\n"
+    supplement = next_.kind == "增刊"
+    serial = f"serial: {next_.serial}\n" if next_.serial else "" if supplement else "# serial: 总第N期\n"
     return (
-        f"# {next_.year}年第{next_.number}期: what is not here comes from {PUBLICATION_FILE}.\n"
-        f"kind: 正刊                 # 专刊 | 增刊 | 正刊\n"
+        f"# {next_.year}年{'增刊' if supplement else ''}第{next_.number}期: what is not here comes from "
+        f"{PUBLICATION_FILE}.\n"
+        f"kind: {next_.kind}                 # 专刊 | 增刊 | 正刊\n"
         f"year: {next_.year}\n"
         f"number: {next_.number}\n"
         f"{serial}"
@@ -146,9 +152,9 @@ def new_issue_text(next_: NextIssue, date: dt.date) -> str:
     )
 
 
-def create_new(folder: Path, date: dt.date) -> Path:
-    """Write the next issue's file; never over an existing one."""
-    next_ = next_issue(folder, date)
+def create_new(folder: Path, date: dt.date, kind: str = "正刊") -> Path:
+    """Write the next issue's file (of `kind`: a 增刊 in its own sequence); never over an existing one."""
+    next_ = next_issue(folder, date, kind)
     next_.path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(next_.path, "x", encoding="utf-8") as file:

@@ -22,6 +22,7 @@ from bulletin.check import check, typesetter_for
 from bulletin.errors import BulletinError, Problem
 from bulletin.fonts import FONTS_DIR
 from bulletin.inputs import Refused, read_source
+from bulletin.layout import ROLE_NAMES
 from bulletin.loader import Loaded, load
 from bulletin.output import write_atomic
 from bulletin.typeset import Typesetter
@@ -40,6 +41,7 @@ class Result:
     error: str | None = None
     trace: str | None = None
     inputs: tuple[tuple[str, str], ...] = ()  # the source files and their digests, for the state file
+    warnings: tuple[str, ...] = ()  # what the editor should know of a build that went through
 
 
 def prepare(path: Path) -> tuple[Loaded, Typesetter]:
@@ -121,7 +123,22 @@ def _build_one(path: Path, out: Path, formats: tuple[str, ...], worker: pdf.Work
         targets.append(out / f"{path.stem}.{suffix}")
         write_atomic(targets[-1], data)
     inputs = tuple((str(file.resolve()), sha256(read_source(file))) for file in source_files(loaded))
-    return Result(path, tuple(targets), inputs=inputs)
+    return Result(path, tuple(targets), inputs=inputs, warnings=missing_office_fonts(typesetter))
+
+
+def missing_office_fonts(typesetter: Typesetter) -> tuple[str, ...]:
+    """The office fonts the publication names that this machine has not: the issue is set in the free faces
+    that stand in for them, and an editor should know before it circulates."""
+    issue = typesetter.issue
+    missing = []
+    for role, names in issue.fonts.items():
+        chain = typesetter.chains[role]
+        for name in names:
+            if not any(face.family == name and face.path for face in chain.faces):
+                stand_in = chain.installed[0].family if chain.installed else "?"
+                missing.append(f"publication.yaml 指定的{ROLE_NAMES[role]}字体「{name}」本机未安装，以 {stand_in} 代替"
+                               f"（office font {name} is not installed: set in {stand_in}）")
+    return tuple(missing)
 
 
 def environment_digest(formats: tuple[str, ...]) -> str:

@@ -54,7 +54,8 @@ EXAMPLES = {
               "bulletin check --all --strict                  # 全部期刊与编号（the archive and its numbering）",
               "bulletin check issues/2018/2018-10.yaml --fix  # 应用安全的修改（apply the safe fixes）"],
     "new": ["bulletin new                                     # 下一期（the next issue, dated today）",
-            "bulletin new --date 2018-11-05"],
+            "bulletin new --date 2018-11-05",
+            "bulletin new --kind 增刊                         # 本年下一期增刊（the year's next 增刊）"],
     "publish": ["bulletin publish issues/2018/2018-10.yaml",
                 "bulletin publish issues/2018/2018-10.yaml --supersede --reason 更正第2页日期"],
     "verify": ["bulletin verify", "bulletin verify --expect 3f9a…   # 上次发布记下的链尾（the head noted last time）"],
@@ -99,6 +100,8 @@ def _parser() -> argparse.ArgumentParser:
     new = command("new", "create the next issue's file", _new)
     new.add_argument("--date", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)")
     new.add_argument("--issues", type=Path, default=None, help="the archive of issue files (default: issues/)")
+    new.add_argument("--kind", choices=("正刊", "专刊", "增刊"), default="正刊",
+                     help="正刊 (default) or 专刊 take the next number; a 增刊 the year's next supplement number")
     publish = command("publish", "freeze an issue in the archive (PDF/A-3b with its YAML, DOCX, manifest)",
                       _publish)
     publish.add_argument("path", type=Path, metavar="ISSUE")
@@ -210,6 +213,8 @@ def _build_with(args: argparse.Namespace, worker: Worker | None) -> int:
         if result.written:
             targets = ", ".join(display_path(target) for target in result.written)
             print(f"{progress}{display_path(result.path)} -> {targets}", flush=True)
+            for warning in result.warnings:
+                print(f"{display_path(result.path)}: 注意（warning）: {warning}", file=sys.stderr)
         elif result.problems:
             _print_problems(result.problems)
         else:
@@ -266,7 +271,7 @@ def _new(args: argparse.Namespace) -> int:
     from bulletin.archive import create_new
     from bulletin.loader import display_path
 
-    print(display_path(create_new(args.issues, args.date or dt.date.today())))
+    print(display_path(create_new(args.issues, args.date or dt.date.today(), args.kind)))
     return 0
 
 

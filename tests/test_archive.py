@@ -45,6 +45,21 @@ def test_new_numbers_the_next_issue_of_the_year(archive: Path, monkeypatch: pyte
     assert next_issue(archive / "issues", __import__("datetime").date(2019, 2, 1)).serial == 115
 
 
+def test_new_starts_a_supplement_in_its_own_sequence_and_a_special_issue_in_the_main_one(
+        archive: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(archive)
+    for _ in range(2):
+        assert main(["new", "--kind", "增刊", "--date", "2018-11-02"]) == 0
+    assert capsys.readouterr().out == "issues/2018/2018-z01.yaml\nissues/2018/2018-z02.yaml\n"
+    text = (archive / "issues" / "2018" / "2018-z02.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# 2018年增刊第2期") and "kind: 增刊" in text and "serial" not in text
+    assert main(["new", "--kind", "专刊", "--date", "2018-11-03"]) == 0  # the main sequence: 第4期, 总第113期
+    assert capsys.readouterr().out == "issues/2018/2018-04.yaml\n"
+    text = (archive / "issues" / "2018" / "2018-04.yaml").read_text(encoding="utf-8")
+    assert "kind: 专刊" in text and "number: 4\nserial: 113\n" in text
+    assert main(["check", "issues/2018/2018-z02.yaml", "issues/2018/2018-04.yaml"]) == 0
+
+
 def test_new_never_overwrites(archive: Path, monkeypatch: pytest.MonkeyPatch,
                               capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(archive)

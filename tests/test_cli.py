@@ -164,3 +164,15 @@ def test_commands_find_the_publication_from_any_folder_inside_it(project: Path) 
     built = run("build", "--format", "pdf", cwd=inside)
     assert built.returncode == 0, built.stderr
     assert outputs(project) == ["2019-01.pdf", "2019-02.pdf"] and not (inside / "build").exists()
+
+
+def test_build_says_when_an_office_font_the_publication_names_is_missing(project: Path) -> None:
+    publication = project / "publication.yaml"
+    publication.write_text(publication.read_text(encoding="utf-8") + "fonts:\n  fangsong: [仿宋_GB2312]\n",
+                           encoding="utf-8")
+    result = run("build", "issues/2019/2019-01.yaml", "--format", "pdf", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == ("issues/2019/2019-01.yaml: 注意（warning）: publication.yaml 指定的仿宋字体"
+                                     "「仿宋_GB2312」本机未安装，以 FandolFang 代替（office font 仿宋_GB2312 is not "
+                                     "installed: set in FandolFang）")
+    assert outputs(project) == ["2019-01.pdf"]
