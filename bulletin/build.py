@@ -42,6 +42,7 @@ class Result:
     trace: str | None = None
     inputs: tuple[tuple[str, str], ...] = ()  # the source files and their digests, for the state file
     warnings: tuple[str, ...] = ()  # what the editor should know of a build that went through
+    findings: int = 0  # the proofreader's findings (bulletin check lists them)
 
 
 def prepare(path: Path) -> tuple[Loaded, Typesetter]:
@@ -54,10 +55,10 @@ def prepare(path: Path) -> tuple[Loaded, Typesetter]:
     return loaded, typesetter
 
 
-def render(loaded: Loaded, typesetter: Typesetter, formats: Iterable[str], worker: pdf.Worker | None = None
-           ) -> dict[str, bytes]:
+def render(loaded: Loaded, typesetter: Typesetter, formats: Iterable[str], worker: pdf.Worker | None = None,
+           alongside: Callable[[], None] | None = None) -> dict[str, bytes]:
     """The issue's outputs, by format, all in memory; the PDF in `worker` when there is one, while this
-    process writes the DOCX."""
+    process writes the DOCX (and does `alongside`, other work of the build)."""
     outputs = {}
     if "pdf" in formats:
         from bulletin.html import render_css, render_html
@@ -74,6 +75,8 @@ def render(loaded: Loaded, typesetter: Typesetter, formats: Iterable[str], worke
         from bulletin.word import render_docx
 
         outputs["docx"] = render_docx(loaded.issue, loaded.path.parent)
+    if alongside:
+        alongside()
     if worker and "pdf" in formats:
         outputs["pdf"] = worker.result()
     return {name: outputs[name] for name in ("pdf", "docx") if name in outputs}
@@ -117,13 +120,17 @@ def build_one(path: Path, out: Path, formats: tuple[str, ...], worker: pdf.Worke
 
 def _build_one(path: Path, out: Path, formats: tuple[str, ...], worker: pdf.Worker | None) -> Result:
     loaded, typesetter = prepare(path)
-    outputs = render(loaded, typesetter, formats, worker)
+    from bulletin.proofread import proofread
+
+    findings: list[object] = []  # counted while the PDF is laid out in its own process
+    outputs = render(loaded, typesetter, formats, worker, alongside=lambda: findings.extend(proofread(loaded)))
     targets = []
     for suffix, data in outputs.items():  # everything rendered before anything is written
         targets.append(out / f"{path.stem}.{suffix}")
         write_atomic(targets[-1], data)
     inputs = tuple((str(file.resolve()), sha256(read_source(file))) for file in source_files(loaded))
-    return Result(path, tuple(targets), inputs=inputs, warnings=missing_office_fonts(typesetter))
+    return Result(path, tuple(targets), inputs=inputs, warnings=missing_office_fonts(typesetter),
+                  findings=len(findings))
 
 
 def missing_office_fonts(typesetter: Typesetter) -> tuple[str, ...]:

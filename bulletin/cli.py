@@ -16,6 +16,7 @@ from bulletin import __version__
 from bulletin.errors import BulletinError, Problem
 
 if TYPE_CHECKING:
+    from bulletin.build import Result
     from bulletin.pdf import Worker
 
 FORMATS = ("pdf", "docx")
@@ -199,7 +200,7 @@ def _pdf_worker(args: argparse.Namespace) -> Worker | None:
 
 
 def _build_with(args: argparse.Namespace, worker: Worker | None) -> int:
-    from bulletin.build import Interrupted, Result, build_all
+    from bulletin.build import Interrupted, build_all
     from bulletin.engine import harfbuzz_subset_missing
     from bulletin.loader import display_path
 
@@ -213,8 +214,6 @@ def _build_with(args: argparse.Namespace, worker: Worker | None) -> int:
         if result.written:
             targets = ", ".join(display_path(target) for target in result.written)
             print(f"{progress}{display_path(result.path)} -> {targets}", flush=True)
-            for warning in result.warnings:
-                print(f"{display_path(result.path)}: 注意（warning）: {warning}", file=sys.stderr)
         elif result.problems:
             _print_problems(result.problems)
         else:
@@ -232,7 +231,26 @@ def _build_with(args: argparse.Namespace, worker: Worker | None) -> int:
     skipped = sum(result.skipped for result in results)
     if skipped:
         print(f"{skipped} of {len(results)} up to date")
+    _tell_after_build(results)
     return 1 if any(result.problems or result.error for result in results) else 0
+
+
+def _tell_after_build(results: list[Result]) -> None:
+    """What the editor should know of what was built: each missing office font once, and the proofreader's
+    findings (for one issue, its count; for several, how many issues have some)."""
+    from bulletin.loader import display_path
+
+    for warning in dict.fromkeys(warning for result in results for warning in result.warnings):
+        print(f"注意（warning）: {warning}", file=sys.stderr)
+    found = [result for result in results if result.findings]
+    if len(found) == 1:
+        path, count = display_path(found[0].path), found[0].findings
+        print(f"注意（warning）: {path} 校对有 {count} 条提示，bulletin check {path} 逐条列出"
+              f"（the proofreader has {count} finding{'s' if count > 1 else ''}）", file=sys.stderr)
+    elif found:
+        total = sum(result.findings for result in found)
+        print(f"注意（warning）: {len(found)} 期共有 {total} 条校对提示，bulletin check 逐期列出"
+              f"（the proofreader has {total} findings in {len(found)} issues）", file=sys.stderr)
 
 
 def _check(args: argparse.Namespace) -> int:

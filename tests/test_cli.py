@@ -172,7 +172,18 @@ def test_build_says_when_an_office_font_the_publication_names_is_missing(project
                            encoding="utf-8")
     result = run("build", "issues/2019/2019-01.yaml", "--format", "pdf", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert result.stderr.strip() == ("issues/2019/2019-01.yaml: 注意（warning）: publication.yaml 指定的仿宋字体"
-                                     "「仿宋_GB2312」本机未安装，以 FandolFang 代替（office font 仿宋_GB2312 is not "
-                                     "installed: set in FandolFang）")
+    assert result.stderr.strip() == ("注意（warning）: publication.yaml 指定的仿宋字体「仿宋_GB2312」本机未安装，以 "
+                                     "FandolFang 代替（office font 仿宋_GB2312 is not installed: set in FandolFang）")
     assert outputs(project) == ["2019-01.pdf"]
+
+
+def test_build_counts_the_proofreaders_findings(project: Path) -> None:
+    issue = project / "issues" / "2019" / "2019-01.yaml"
+    issue.write_text(SMALL.replace("正文一段", "至少 60 个村。正文一段"), encoding="utf-8")
+    result = run("build", "issues/2019/2019-01.yaml", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == ("注意（warning）: issues/2019/2019-01.yaml 校对有 1 条提示，bulletin check "
+                                     "issues/2019/2019-01.yaml 逐条列出（the proofreader has 1 finding）")
+    issue.write_text(SMALL, encoding="utf-8")
+    clean = run("build", "issues/2019/2019-01.yaml", cwd=project)
+    assert clean.returncode == 0 and clean.stderr == ""
