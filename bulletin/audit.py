@@ -429,14 +429,16 @@ def _within(found: tuple[float, float, float, float], skip: tuple[float, float, 
 
 def _body_size(document: Document) -> tuple[float, int]:
     """The size of the body: what most first lines of paragraphs (two body characters in) are set in, else
-    what most lines are; and how many lines tell it."""
+    what most lines are; and how many first lines of paragraphs tell it (none when there are none: an issue of
+    tables and photos alone has no body to judge by its table text)."""
     first, every = Counter[float](), Counter[float]()
     for line in document.text_lines():
         every[line.size] += 1
         if abs(line.x0 - INDENTED) <= EDGE:
             first[line.size] += 1
-    sizes = first or every
-    return (sizes.most_common(1)[0][0], sum(sizes.values())) if sizes else (L.BODY_SIZE_PT, 0)
+    if first:
+        return first.most_common(1)[0][0], sum(first.values())
+    return (every.most_common(1)[0][0], 0) if every else (L.BODY_SIZE_PT, 0)
 
 
 def _body_lines(document: Document) -> list[Line]:

@@ -47,7 +47,6 @@ class Para:
     rows: tuple[tuple[str, ...], ...] = ()
     photos: tuple[str, ...] = ()  # a paragraph of photos (side by side when several): their keys; text, the caption
     credit: str = ""  # a photo's credit: 张三 摄
-    lines: tuple[str, ...] = ()  # a Word paragraph broken by the author (a manual line break): its lines, bare
 
 
 @dataclass(frozen=True)
@@ -582,15 +581,6 @@ class _HtmlReader(html.parser.HTMLParser):
             self.paragraphs.append(Para("", "photo", photos=tuple(self.images)))
             self.images = []
         text, hint = _runs_to_text(self.parts), ""
-        groups: list[list[tuple[str, bool]]] = [[]]
-        for part in self.parts:  # the author's line breaks: a title broken where the author wants it
-            if part[0] == "\n":
-                groups.append([])
-            else:
-                groups[-1].append(part)
-        unmarked = (re.sub(f"{HINT_OPEN}[a-z0-9-]*{HINT_CLOSE}", "", _bare(_runs_to_text(group))).strip()
-                    for group in groups)
-        lines = tuple(line for line in unmarked if line)
         self.parts = []
         match = re.search(f"{HINT_OPEN}([a-z0-9-]+){HINT_CLOSE}", text)
         if match:
@@ -606,7 +596,7 @@ class _HtmlReader(html.parser.HTMLParser):
         if self.cell is not None:
             self.cell.append(text)
         else:
-            self.paragraphs.append(Para(text, hint, lines=lines if len(lines) > 1 else ()))
+            self.paragraphs.append(Para(text, hint))
 
     def _end_table(self, rows: list[list[str]]) -> None:
         rows = [row for row in rows if any(cell.strip() for cell in row)]
@@ -1032,8 +1022,6 @@ def _articles(body: list[Para], draft: Draft) -> None:
             article.title = ""
             for piece in body[index : index + spans[index]]:
                 article.title = _join(article.title, _bare(piece.text).strip())
-            if spans[index] == 1 and body[index].lines:  # broken by its author: where the title breaks
-                article.title = "\n".join(body[index].lines)
             listed = titles[index]
             if listed and _compact(listed) != _compact(article.title):
                 article.toc_title = listed
@@ -1452,8 +1440,6 @@ def _article_map(article: Article, photos: dict[str, str]) -> CommentedMap:
         value = getattr(article, key)
         if value:
             item[key] = _plain(value)
-    if "\n" in article.title:  # the author's line breaks, kept: the title breaks there
-        item["title"] = LiteralScalarString("\n".join(_plain(line) for line in article.title.split("\n")))
     blocks: list[Any] = []
     prose: list[str] = []
     for para in article.body:
