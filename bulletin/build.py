@@ -59,14 +59,17 @@ def render(loaded: Loaded, typesetter: Typesetter, formats: Iterable[str], worke
            alongside: Callable[[], None] | None = None) -> dict[str, bytes]:
     """The issue's outputs, by format, all in memory; the PDF in `worker` when there is one, while this
     process writes the DOCX (and does `alongside`, other work of the build)."""
+    from bulletin.typeset import set_issue
+
     outputs = {}
+    context = set_issue(loaded.issue, typesetter)  # the issue set in lines once, for the PDF and the DOCX
     if "pdf" in formats:
         from bulletin.html import render_css, render_html
 
         css = render_css(typesetter)
         if worker:
             worker.expect(css)
-        html = render_html(loaded.issue, typesetter, css="")
+        html = render_html(loaded.issue, typesetter, css="", context=context)
         if worker:
             worker.submit(html, loaded.path.parent, css)
         else:
@@ -74,7 +77,7 @@ def render(loaded: Loaded, typesetter: Typesetter, formats: Iterable[str], worke
     if "docx" in formats:
         from bulletin.word import render_docx
 
-        outputs["docx"] = render_docx(loaded.issue, loaded.path.parent)
+        outputs["docx"] = render_docx(loaded.issue, loaded.path.parent, context)
     if alongside:
         alongside()
     if worker and "pdf" in formats:

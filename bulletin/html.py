@@ -63,11 +63,13 @@ def font_rules(chains: Mapping[Role, Chain], used: set[str]) -> tuple[list[dict[
     return faces, roles
 
 
-def render_html(issue: Issue, typesetter: Typesetter, *, css: str | None = None) -> str:
+def render_html(issue: Issue, typesetter: Typesetter, *, css: str | None = None,
+                context: dict[str, object] | None = None) -> str:
     """The issue as one HTML document with its stylesheet inlined; with `css` given ("" for none), that
-    instead (the PDF renderer takes the stylesheet apart, parsed once per process)."""
+    instead (the PDF renderer takes the stylesheet apart, parsed once per process). `context`: the issue
+    as set_issue set it, when the caller has it already (a build sets it once for the PDF and the DOCX)."""
     css = render_css(typesetter) if css is None else css
-    return environment().get_template("issue.html.j2").render(css=css, **set_issue(issue, typesetter))
+    return environment().get_template("issue.html.j2").render(css=css, **(context or set_issue(issue, typesetter)))
 
 
 def render_css(typesetter: Typesetter) -> str:

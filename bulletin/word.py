@@ -34,12 +34,12 @@ from bulletin.typeset import (
     Block,
     PhotoBlock,
     PhotoRowBlock,
+    SetArticle,
     SetLine,
     TableBlock,
     Typesetter,
     masthead_size,
-    set_article,
-    set_toc,
+    set_issue,
 )
 
 TWIPS_PER_PT = 20
@@ -62,17 +62,20 @@ RUN_IN = "Run-in Heading {}"  # the character style of a run-in heading of a lev
 ALT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体", "黑体": "SimHei", "宋体": "SimSun"}
 
 
-def render_docx(issue: Issue, assets: Path) -> bytes:
-    """The issue as DOCX bytes; the same issue gives the same bytes."""
+def render_docx(issue: Issue, assets: Path, context: dict[str, object] | None = None) -> bytes:
+    """The issue as DOCX bytes, its lines broken as the PDF's (`context`: the issue as set_issue set it, when
+    the caller has it already); the same issue gives the same bytes."""
     document = docx.Document()
     _setup_styles(document, issue)
     _setup_section(document)
     _add_masthead(document, issue)
-    typesetter = Typesetter(issue, assets)
+    context = context or set_issue(issue, Typesetter(issue, assets))
     if issue.shows_toc:
-        _add_toc(document, issue, typesetter)
-    for index, (article, column) in enumerate(zip(issue.articles, compose.column_heads(issue), strict=True)):
-        _add_article(document, article, typesetter, before=L.ARTICLE_SPACE_LINES[min(index, 1)], column=column)
+        _add_toc(document, issue, cast(list[Block], context["toc"]))
+    articles = cast(list[SetArticle], context["articles"])
+    for index, (article, column, composed) in enumerate(zip(issue.articles, compose.column_heads(issue), articles,
+                                                             strict=True)):
+        _add_article(document, article, composed, assets, before=L.ARTICLE_SPACE_LINES[min(index, 1)], column=column)
     _add_colophon(document, issue)
     _set_properties(document, issue)
     _declare_fonts(document, issue)
@@ -400,10 +403,10 @@ def _add_masthead(document: Document, issue: Issue) -> None:
     _border(_child(properties, "w:pBdr"), "w:bottom", L.MASTHEAD_RULE_PT, L.red_rgb_hex())
 
 
-def _add_toc(document: Document, issue: Issue, typesetter: Typesetter) -> None:
+def _add_toc(document: Document, issue: Issue, blocks: list[Block]) -> None:
     _paragraph(document, "toc-heading", _text(compose.TOC_HEADING), before_lines=1)
     element = L.ELEMENTS["toc-item"]
-    for entry, block in zip(compose.toc_entries(issue), set_toc(issue, typesetter), strict=True):
+    for entry, block in zip(compose.toc_entries(issue), blocks, strict=True):
         if entry.column:  # a column's heading: flush left, no mark
             _set_lines(_paragraph(document, "toc-item"), "toc-item", _text(entry.text), block)
             continue
@@ -415,11 +418,10 @@ def _add_toc(document: Document, issue: Issue, typesetter: Typesetter) -> None:
             indent.set(qn(slot), value)
 
 
-def _add_article(document: Document, article: Article, typesetter: Typesetter, before: int,
+def _add_article(document: Document, article: Article, composed: SetArticle, assets: Path, before: int,
                  column: str | None = None) -> None:
-    """An article (under its column's heading where the column begins): its title broken where the PDF
-    breaks it (between words, or where the editor did), its photos and tables sized as the PDF sizes them."""
-    composed = set_article(article, typesetter, column)
+    """An article as set (under its column's heading where the column begins): its title broken where the
+    PDF breaks it (between words, or where the editor did), its photos and tables sized as the PDF sizes them."""
     photos = iter([block for block in composed.blocks if isinstance(block, PhotoBlock)])
     rows = iter([block for block in composed.blocks if isinstance(block, PhotoRowBlock)])
     tables = iter([block for block in composed.blocks if isinstance(block, TableBlock)])
@@ -444,11 +446,11 @@ def _add_article(document: Document, article: Article, typesetter: Typesetter, b
                 else:
                     _set_paragraph(document, style, parsed.spans, set_block)
         elif isinstance(block, Photo):
-            _add_photo(document, block, next(photos), typesetter.assets)
+            _add_photo(document, block, next(photos), assets)
         elif isinstance(block, PhotoRow):
             if isinstance(previous, PhotoRow) and not (previous.caption or previous.credit):
                 _paragraph(document, "photo")  # a line of a point between them: Word and LibreOffice join tables
-            _add_photo_row(document, block, next(rows), typesetter.assets)
+            _add_photo_row(document, block, next(rows), assets)
         elif isinstance(block, Table):
             if not isinstance(previous, Table):
                 _table_space(document, keep=True)
