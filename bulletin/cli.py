@@ -82,58 +82,66 @@ def _parser() -> argparse.ArgumentParser:
                                   epilog=f"示例（examples）:\n{examples}" if examples else None,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
         sub.set_defaults(run=run)
-        sub.add_argument("--verbose", action="store_true", help="show tracebacks of unexpected errors")
+        sub.add_argument("--verbose", action="store_true", help="意外错误时显示调用栈（show tracebacks）")
         return sub
 
     paths = {"nargs": "*", "type": Path, "metavar": "PATH",
-             "help": "issue files or folders of them (default: the publication's issues/)"}
-    build = command("build", "render issues into PDF and DOCX (only what changed)", _build)
+             "help": "期刊文件或其文件夹；默认为出版物的 issues/（issue files or folders of them）"}
+    build = command("build", "排出 PDF 与 DOCX，只重排改过的期刊（render issues into PDF and DOCX）", _build)
     build.add_argument("paths", **paths)  # type: ignore[arg-type]
-    build.add_argument("--out", type=Path, default=None, help="output folder (default: the publication's build/)")
+    build.add_argument("--out", type=Path, default=None, help="输出文件夹，默认为出版物的 build/（output folder）")
     build.add_argument("--format", type=_formats, default=FORMATS, metavar="pdf,docx",
-                       help="what to write (default: both)")
-    build.add_argument("--jobs", type=int, default=None, help="processes to use (default: one per core)")
-    checking = command("check", "validate issues without rendering", _check)
-    checking.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="issue files or folders of them")
-    checking.add_argument("--all", action="store_true", help="the whole archive (issues/), with its numbering")
-    checking.add_argument("--fix", action="store_true", help="apply the proofreader's safe fixes in place")
-    checking.add_argument("--strict", action="store_true", help="exit 1 on any finding, not only on errors")
-    new = command("new", "create the next issue's file", _new)
-    new.add_argument("--date", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)")
-    new.add_argument("--issues", type=Path, default=None, help="the archive of issue files (default: issues/)")
+                       help="输出哪些格式，默认两者（what to write: pdf, docx or both）")
+    build.add_argument("--jobs", type=int, default=None, help="并行进程数，默认每核一个（processes to use）")
+    checking = command("check", "校验并校对期刊，不排版（validate and proofread without rendering）", _check)
+    checking.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                          help="期刊文件或其文件夹（issue files or folders of them）")
+    checking.add_argument("--all", action="store_true", help="整个档案 issues/ 及其编号（the whole archive）")
+    checking.add_argument("--fix", action="store_true", help="就地应用校对的安全修改（apply the safe fixes in place）")
+    checking.add_argument("--strict", action="store_true", help="有任何提示即以 1 退出（exit 1 on any finding）")
+    new = command("new", "建立下一期的文件（create the next issue's file）", _new)
+    new.add_argument("--date", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD，默认今天（default: today）")
+    new.add_argument("--issues", type=Path, default=None, help="期刊文件夹，默认 issues/（the archive of issue files）")
     new.add_argument("--kind", choices=("正刊", "专刊", "增刊"), default="正刊",
-                     help="正刊 (default) or 专刊 take the next number; a 增刊 the year's next supplement number")
-    publish = command("publish", "freeze an issue in the archive (PDF/A-3b with its YAML, DOCX, manifest)",
+                     help="正刊（默认）与专刊取下一期号；增刊取本年增刊的下一号（a 增刊 is numbered on its own）")
+    publish = command("publish", "将一期定稿存档：PDF/A-3b、YAML、DOCX 与清单（freeze an issue in the archive）",
                       _publish)
     publish.add_argument("path", type=Path, metavar="ISSUE")
-    publish.add_argument("--supersede", action="store_true", help="publish a corrected edition beside the first")
-    publish.add_argument("--reason", default=None, help="why a corrected edition is needed (logged)")
-    catalogue = command("index", "write the archive catalogue (HTML by year) and each year's 年度汇编 PDF", _index)
-    catalogue.add_argument("--out", type=Path, required=True, help="the folder for the catalogue")
-    catalogue.add_argument("--issues", type=Path, default=None, help="the archive of issue files (default: issues/)")
-    catalogue.add_argument("--build", type=Path, default=None, help="where unpublished issues were built")
-    catalogue.add_argument("--no-compilations", action="store_true", help="skip the yearly compilation PDFs")
-    preview = command("serve", "preview an issue at http://127.0.0.1:PORT/, reloading on every save", _serve)
+    publish.add_argument("--supersede", action="store_true", help="另发更正版（publish a corrected edition）")
+    publish.add_argument("--reason", default=None, help="更正的理由，记入档案（why a corrected edition is needed）")
+    catalogue = command("index", "生成档案目录网页（按年）与各年的年度汇编 PDF（write the archive catalogue）", _index)
+    catalogue.add_argument("--out", type=Path, required=True, help="目录网页的文件夹（the folder for the catalogue）")
+    catalogue.add_argument("--issues", type=Path, default=None,
+                           help="期刊文件夹，默认 issues/（the archive of issue files）")
+    catalogue.add_argument("--build", type=Path, default=None,
+                           help="未发布期刊的输出文件夹（where unpublished issues were built）")
+    catalogue.add_argument("--no-compilations", action="store_true", help="不生成年度汇编（skip the compilations）")
+    preview = command("serve", "在 http://127.0.0.1:PORT/ 预览一期，保存即刷新（preview an issue）", _serve)
     preview.add_argument("path", type=Path, metavar="ISSUE")
-    preview.add_argument("--port", type=int, default=8000, help="the local port (default: 8000)")
-    searching = command("search", "find the articles that hold every word (two characters and up) of a query", _search)
+    preview.add_argument("--port", type=int, default=8000, help="本机端口，默认 8000（the local port）")
+    searching = command("search", "检索含有全部检索词的文章（find the articles that hold every word of a query）",
+                        _search)
     searching.add_argument("term", nargs="+", metavar="TERM",
-                           help="words an article must all hold; a phrase in quotes (\"民营 经济\") is one term")
-    searching.add_argument("--issues", type=Path, default=None, help="the archive of issue files (default: issues/)")
+                           help="每个词至少两个字；加引号的短语（\"民营 经济\"）算一个词"
+                                "（words an article must all hold）")
+    searching.add_argument("--issues", type=Path, default=None,
+                           help="期刊文件夹，默认 issues/（the archive of issue files）")
     searching.add_argument("--index", type=Path, default=None,
-                           help="the search index, updated before each search (default: build/search.sqlite)")
-    searching.add_argument("--limit", type=int, default=50, help="at most this many hits (default: 50)")
-    importing = command("import", "turn a draft (.docx, .md, .txt) into an issue file", _import)
+                           help="检索索引，检索前先更新，默认 build/search.sqlite（the search index）")
+    searching.add_argument("--limit", type=int, default=50, help="最多列出几条，默认 50（at most this many hits）")
+    importing = command("import", "把来稿（.docx、.md、.txt）转成期刊文件（turn a draft into an issue file）", _import)
     importing.add_argument("draft", type=Path, metavar="DRAFT")
     importing.add_argument("-o", "--output", type=Path, required=True, metavar="ISSUE.yaml",
-                           help="the issue file to write (never over an existing one)")
-    auditing = command("audit", "measure a bulletin's PDF (ours, or one from Word or WPS) against the layout "
-                                "(检查版式：版心、行距、每行字数、对齐、禁则、版头、页码、版记)", _audit)
-    auditing.add_argument("pdfs", nargs="+", type=Path, metavar="FILE.pdf", help="the PDF files to audit")
-    verify = command("verify", "re-hash the archive against its manifest", _verify)
-    verify.add_argument("--archive", type=Path, default=None, help="the archive folder (default: publication's)")
+                           help="要写的期刊文件，绝不覆盖已有文件（the issue file to write, never over one）")
+    auditing = command("audit", "检查版式：版心、行距、每行字数、对齐、禁则、版头、页码、版记（measure a PDF, ours or "
+                                "one from Word or WPS, against the layout）", _audit)
+    auditing.add_argument("pdfs", nargs="+", type=Path, metavar="FILE.pdf",
+                          help="要检查的 PDF（the PDF files to audit）")
+    verify = command("verify", "按清单重新核验档案（re-hash the archive against its manifest）", _verify)
+    verify.add_argument("--archive", type=Path, default=None, help="档案文件夹，默认出版物的（the archive folder）")
     verify.add_argument("--expect", default=None, metavar="HASH",
-                        help="the record's last hash as noted at the last publish: anything removed since shows")
+                        help="上次发布记下的链尾：其后删去的都会查出"
+                             "（the record's last hash as noted at the last publish）")
     return parser
 
 

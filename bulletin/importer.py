@@ -28,7 +28,7 @@ from bulletin.inputs import (
     check_regular,
     read_regular,
 )
-from bulletin.loader import display_path, find_publication, load_publication
+from bulletin.loader import IMAGE_SUFFIXES, MAX_PIXELS, URL, display_path, find_publication, load_publication
 from bulletin.model import Publication
 from bulletin.output import write_atomic
 
@@ -425,15 +425,12 @@ def read_docx(path: Path) -> Read:
 
 
 LOST_PHOTO = "\x00lost-photo:"  # what stands for a photo that could not be taken out of the draft
-PHOTO_SUFFIXES = {"PNG": ".png", "JPEG": ".jpg", "GIF": ".gif", "WEBP": ".webp", "BMP": ".bmp", "TIFF": ".tif"}
 
 
 def _picture(data: bytes) -> Picture | None:
     """A photo's bytes as the build takes them (PNG, JPEG and the other formats it reads, within its bounds),
     or None."""
     from PIL import Image
-
-    from bulletin.loader import MAX_PIXELS
 
     if len(data) > MAX_PHOTO_BYTES:
         return None
@@ -442,7 +439,7 @@ def _picture(data: bytes) -> Picture | None:
             kind, pixels = image.format or "", image.width * image.height
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return None
-    return Picture(data, PHOTO_SUFFIXES[kind]) if kind in PHOTO_SUFFIXES and pixels <= MAX_PIXELS else None
+    return Picture(data, IMAGE_SUFFIXES[kind]) if kind in IMAGE_SUFFIXES and pixels <= MAX_PIXELS else None
 
 
 def _style_hint(name: str) -> str:
@@ -686,8 +683,8 @@ def recognise(paragraphs: list[Para]) -> Draft:
     paras = []
     for para in paragraphs:
         lost = [key.removeprefix(LOST_PHOTO) for key in para.photos if key.startswith(LOST_PHOTO)]
-        draft.unplaced += [f"a photo that could not be taken out of the draft (not PNG or JPEG, or not found): {name}"
-                           for name in lost]
+        draft.unplaced += [f"照片未能导入（不是可读的图片，或找不到文件）：{name}"
+                           "（a photo that could not be taken out of the draft）" for name in lost]
         para = replace(para, text=_clean(para.text), photos=tuple(k for k in para.photos
                                                                  if not k.startswith(LOST_PHOTO)))
         if para.rows or para.photos or (_bare(para.text).strip() and not _noise(para.text)):
@@ -1355,7 +1352,7 @@ def _beside(paragraphs: list[Para], folder: Path) -> Read:
         keys = []
         for name in para.photos:
             taken = None
-            if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", name):
+            if not URL.match(name):
                 try:
                     taken = _picture(read_regular(folder / name, MAX_PHOTO_BYTES, within=folder))
                 except (Refused, OSError):
@@ -1524,15 +1521,15 @@ def _literal(paragraphs: list[str]) -> str:
 def write_issue(text: str, target: Path, photos: dict[str, bytes] | None = None) -> None:
     """Write an imported issue to `target` and its photos beside it, each atomically; an existing file is
     never overwritten (one the same photo already is, is kept), and nothing is written when one would be."""
-    photos = photos or {}
+    files = {target.parent / name: data for name, data in (photos or {}).items()}
+    there = {path for path in files if path.exists()}
     clashes = [target] if target.exists() else []
-    clashes += [target.parent / name for name, data in photos.items()
-                if (target.parent / name).exists() and (target.parent / name).read_bytes() != data]
+    clashes += [path for path in there if path.stat().st_size != len(files[path]) or path.read_bytes() != files[path]]
     if clashes:
         raise BulletinError([Problem(display_path(path), 0, 0, "", "already exists: not overwritten")
                              for path in clashes])
-    for name, data in photos.items():
-        (target.parent / name).parent.mkdir(parents=True, exist_ok=True)
-        if not (target.parent / name).exists():
-            write_atomic(target.parent / name, data)
+    for path, data in files.items():
+        if path not in there:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, data)
     write_atomic(target, text.encode("utf-8"))

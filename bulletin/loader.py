@@ -23,7 +23,10 @@ MAX_NODES = 100_000  # YAML aliases can multiply a small file into a huge tree (
 MAX_DEPTH = 40  # an issue nests five levels deep; far deeper is a mistake or an attack
 MAX_BYTES = MAX_ISSUE_BYTES  # an issue is tens of kilobytes of text; photos live beside it, not inside
 MAX_PIXELS = 40_000_000  # a photo of 40 megapixels is already far more than an A4 page needs
-IMAGE_FORMATS = frozenset({"PNG", "JPEG", "GIF", "WEBP", "BMP", "TIFF"})
+# The image formats a photo may be (Pillow's names), with the suffix a file of each takes.
+IMAGE_SUFFIXES = {"PNG": ".png", "JPEG": ".jpg", "GIF": ".gif", "WEBP": ".webp", "BMP": ".bmp", "TIFF": ".tif"}
+IMAGE_FORMATS = frozenset(IMAGE_SUFFIXES)
+URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")  # a name with a scheme (https:, file:): no file beside the issue
 
 FieldPath = tuple[str | int, ...]
 
@@ -341,7 +344,7 @@ def _check_assets(data: dict[str, Any], folder: Path, sources: SourceMap, proble
 
 def photo_problem(folder: Path, name: str) -> str | None:
     """What is wrong with a photo, or None: it must be an image file inside the issue's folder."""
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", name):
+    if URL.match(name):
         return f"a photo is a file beside the issue, not a URL: {name}"
     path = (folder / name).resolve()
     if Path(name).is_absolute() or not path.is_relative_to(folder.resolve()):

@@ -15,6 +15,7 @@ from bulletin.inputs import read_source
 # EXIF orientations that turn the picture a quarter: its stored width is its printed height.
 QUARTER_TURNS = frozenset({5, 6, 7, 8})
 ORIENTATION_TAG = 0x0112
+MM_PER_INCH = 25.4
 JPEG_QUALITY = 90  # a re-encoded photo: no visible loss at print size
 
 
@@ -52,8 +53,12 @@ def place(path: Path, width: float, reserved_lines: int) -> Placement:
     tallest = _tallest(reserved_lines)
     if height_mm > tallest:
         width_mm, height_mm = width_mm * tallest / height_mm, tallest
-    needed = math.ceil(width_mm / 25.4 * L.PHOTO_DPI)
-    return Placement(width_mm, height_mm, min(needed, pixel_width))
+    return _placement(width_mm, height_mm, pixel_width)
+
+
+def _placement(width_mm: float, height_mm: float, pixel_width: int) -> Placement:
+    """A photo printed at this size, embedded with at most PHOTO_DPI (never more pixels than it has)."""
+    return Placement(width_mm, height_mm, min(math.ceil(width_mm / MM_PER_INCH * L.PHOTO_DPI), pixel_width))
 
 
 def place_row(paths: list[Path], width: float, reserved_lines: int,
@@ -76,8 +81,8 @@ def place_row(paths: list[Path], width: float, reserved_lines: int,
         middle = (low + high) / 2
         low, high = (middle, high) if sum(cells(middle)) <= room else (low, middle)
     height_mm = min(low, _tallest(reserved_lines))
-    return [(Placement(aspect * height_mm, height_mm, min(math.ceil(aspect * height_mm / 25.4 * L.PHOTO_DPI), size[0])),
-             cell) for aspect, size, cell in zip(aspects, sizes, cells(height_mm), strict=True)]
+    return [(_placement(aspect * height_mm, height_mm, size[0]), cell)
+            for aspect, size, cell in zip(aspects, sizes, cells(height_mm), strict=True)]
 
 
 def _tallest(reserved_lines: int) -> float:

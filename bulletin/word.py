@@ -371,6 +371,12 @@ def _line_text(line: SetLine) -> str:
     return "".join(span.text for span in line.spans)
 
 
+def _broken(block: Block) -> str:
+    """A block's text broken where the PDF breaks it (each line break a w:br): titles, subheads, captions under
+    photos side by side, which Word would otherwise break at its own places."""
+    return "\n".join(_line_text(line) for line in block.lines)
+
+
 def _text(text: str) -> tuple[Span, ...]:
     return (Span(text),)
 
@@ -426,7 +432,7 @@ def _add_article(document: Document, article: Article, composed: SetArticle, ass
     rows = iter([block for block in composed.blocks if isinstance(block, PhotoRowBlock)])
     tables = iter([block for block in composed.blocks if isinstance(block, TableBlock)])
     paragraphs = iter([block for block in composed.blocks if isinstance(block, Block)])
-    title = "\n".join(_line_text(line) for line in composed.title.lines) if composed.title else None
+    title = _broken(composed.title) if composed.title else None
     heads = [("column", column), ("kicker", article.kicker), ("title", title),
              ("subtitle", compose.subtitle_line(article)),
              ("byline", article.byline), ("dateline", article.dateline)]
@@ -442,7 +448,7 @@ def _add_article(document: Document, article: Article, composed: SetArticle, ass
             for parsed in block.paragraphs:
                 style, set_block = compose.paragraph_style(parsed), next(paragraphs)
                 if style == compose.SUBHEAD:  # broken where the PDF breaks it, as a title is
-                    _paragraph(document, style, _text("\n".join(_line_text(line) for line in set_block.lines)))
+                    _paragraph(document, style, _text(_broken(set_block)))
                 else:
                     _set_paragraph(document, style, parsed.spans, set_block)
         elif isinstance(block, Photo):
@@ -487,8 +493,9 @@ def _add_photo_row(document: Document, row: PhotoRow, placed: PhotoRowBlock, ass
     for i, (cell, photo, set_photo) in enumerate(zip(cells[0], row.photos, placed.photos, strict=True)):
         margins = _child(cell._tc.get_or_add_tcPr(), "w:tcMar")  # LibreOffice takes the style's unless told
         for side, width in (("w:left", 0), ("w:right", gap if i < last else 0)):
-            _child(margins, side).set(qn("w:w"), str(width))
-            margins.find(qn(side)).set(qn("w:type"), "dxa")
+            margin = _child(margins, side)
+            margin.set(qn("w:w"), str(width))
+            margin.set(qn("w:type"), "dxa")
         _picture(cell, set_photo, assets, first=cell.paragraphs[0])
         _captions(cell, photo.caption, set_photo.captions, keep=after, lines=True)
     _captions(document, row.caption, placed.captions, keep=bool(row.credit))
@@ -502,7 +509,7 @@ def _picture(container: Any, placed: PhotoBlock, assets: Path, first: Paragraph 
     data = asset(assets, unquote(placed.src.removeprefix("asset:")))
     paragraph = first or _paragraph(container, "photo")
     if first is not None:
-        paragraph.style = L.ELEMENTS["photo"].style
+        first._p.get_or_add_pPr().style = _style_id(L.ELEMENTS["photo"].style)
     # Never wider than the type area (or its cell) as Word rounds it (whole twips): LibreOffice pushes a picture
     # that is wider than its line by a hair off to the right, and widens a cell for it.
     room = L.type_width_pt() if first is None else Mm(placed.cell_mm).pt
@@ -525,7 +532,7 @@ def _captions(container: Any, caption: str | None, blocks: list[Block], *, keep:
     paragraphs = compose.caption_paragraphs(caption)
     for i, (text, block) in enumerate(zip(paragraphs, blocks, strict=True)):
         if lines:
-            text = "\n".join(_line_text(line) for line in block.lines)
+            text = _broken(block)
         properties = _paragraph(container, block.style, _text(text))._p.get_or_add_pPr()
         if block.align:
             _child(properties, "w:jc").set(qn("w:val"), ALIGN[block.align])
