@@ -16,11 +16,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 from bulletin import layout as L
 from bulletin.linebreak import NO_END, NO_START
-from bulletin.model import DistributionLabel
 
 MM = L.PT_PER_MM
 LEFT = L.MARGIN_LEFT_MM * MM
@@ -41,10 +40,10 @@ INK = 0xBF  # a grey value darker than this is ink (the masthead red renders at 
 GRID_SHARE = 0.9  # of the full all-Chinese lines that must fill the 28 cells of the grid
 BODY_FACE_LINES = 30  # lines of running text it takes to tell the body's face (an editor's note is 楷体)
 PAGE_NUMBER = re.compile(r"^—(\d+)—$")
-# A line of a colophon: its groups (送：…, the model's labels) at the start, a sign-off (签发：…), 共印N份, or
-# …印发 at the end; not the words in a text or a photo's credit (签发 摄).
-COLOPHON_GROUP = re.compile(rf"^(?:{'|'.join(sorted(get_args(DistributionLabel), key=len, reverse=True))})\s?[：:]")
-COLOPHON_LINE = re.compile(rf"{COLOPHON_GROUP.pattern}|(?:签发|审核|编辑)\s?[：:]|共印\s?\d+\s?份|印发$")
+COLOPHON_WORDS = ("送：", "报：", "发：", "抄送：", "分送：", "签发", "印发", "共印")
+# A line of a colophon: its groups (送：…) at the start, a sign-off (签发：…), 共印N份, or …印发 at the end; not
+# the words in a text or a photo's credit (签发 摄).
+COLOPHON_LINE = re.compile(r"^(?:抄送|分送|送|报|发)\s?[：:]|(?:签发|审核|编辑)\s?[：:]|共印\s?\d+\s?份|印发$")
 SPLIT_MARKS = frozenset("—…")  # the two halves of —— and …… must share a line
 LIST_MARKS = frozenset("※•·●○■□◆◇▲△★☆-")  # a line that starts with one begins an item of its own
 HEAD_MARKS = LIST_MARKS | {"【"}  # and a column's heading (【工作动态】) begins one too, where it stands flush left
@@ -645,7 +644,7 @@ def _colophon(document: Document, report: Report) -> None:
     last = document.pages[-1]
     words = [line for line in last.lines if COLOPHON_LINE.search(line.text)]
     for page in document.pages[:-1]:
-        early = [line for line in page.lines if COLOPHON_GROUP.match(line.text)]
+        early = [line for line in page.lines if any(line.text.startswith(word) for word in COLOPHON_WORDS[:5])]
         if early:
             report.add(page.number, "colophon", f"版记不在末页：{early[0]}")
     if not words:
