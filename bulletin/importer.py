@@ -17,6 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from bulletin import layout as L
 from bulletin import markup
 from bulletin.errors import BulletinError, Problem
 from bulletin.inputs import (
@@ -47,6 +48,7 @@ class Para:
     rows: tuple[tuple[str, ...], ...] = ()
     photos: tuple[str, ...] = ()  # a paragraph of photos (side by side when several): their keys; text, the caption
     credit: str = ""  # a photo's credit: 张三 摄
+    lines: tuple[str, ...] = ()  # a title's text as the editor broke it into lines (Shift+Enter in Word)
 
 
 @dataclass(frozen=True)
@@ -391,6 +393,7 @@ def _md_inline(text: str) -> str:
 # --- reading Word ---------------------------------------------------------------------------------------
 
 HINT_OPEN, HINT_CLOSE = "\ue000", "\ue001"
+EDITOR_BREAK = "\ue002"  # stands for a line break the editor typed in a title (not one the layout chose)
 
 
 def read_docx(path: Path) -> Read:
@@ -461,6 +464,23 @@ def _style_hint(name: str) -> str:
     return {"kicker": "kicker", "byline": "byline", "dateline": "dateline", "editor's note": "note"}.get(name, "")
 
 
+def _mark_editor_breaks(paragraph: Any, automatic: set[str | None]) -> None:
+    """A title's line breaks that the editor typed (Shift+Enter) as EDITOR_BREAK, those our own DOCX wrote
+    where the layout broke the title (runs in L.AUTOMATIC_BREAK_STYLE) left to be joined."""
+    from docx.oxml.ns import qn
+
+    for run in paragraph.iter(qn("w:r")):
+        style = run.find(f"{qn('w:rPr')}/{qn('w:rStyle')}")
+        if style is not None and style.get(qn("w:val")) in automatic:
+            continue
+        for brk in run.findall(qn("w:br")):
+            if brk.get(qn("w:type")) in (None, "textWrapping"):
+                text = brk.makeelement(qn("w:t"), {})
+                text.text = EDITOR_BREAK
+                brk.addprevious(text)
+                run.remove(brk)
+
+
 def _mark_hints(document: Any) -> None:
     """Put each styled paragraph's hint into its text, where mammoth carries it through to the HTML."""
     from docx.oxml import OxmlElement
@@ -493,6 +513,8 @@ def _mark_hints(document: Any) -> None:
             sid = based
         return f"heading{outline + 1}" if outline is not None and 0 <= outline < 6 else ""
 
+    automatic = {style.get(qn("w:styleId")) for style in document.styles.element.findall(qn("w:style"))
+                 if (name := style.find(qn("w:name"))) is not None and name.get(qn("w:val")) == L.AUTOMATIC_BREAK_STYLE}
     for paragraph in document.element.body.iter(qn("w:p")):
         properties = paragraph.find(qn("w:pPr"))
         style = properties.find(qn("w:pStyle")) if properties is not None else None
@@ -501,6 +523,8 @@ def _mark_hints(document: Any) -> None:
                        int(direct.get(qn("w:val"))) if direct is not None else None)
         if not hint:
             continue
+        if hint == "title":
+            _mark_editor_breaks(paragraph, automatic)
         run, text = OxmlElement("w:r"), OxmlElement("w:t")
         text.text = f"{HINT_OPEN}{hint}{HINT_CLOSE}"
         run.append(text)
@@ -587,13 +611,15 @@ class _HtmlReader(html.parser.HTMLParser):
             hint = f"heading{self.tag[1]}"
         self.tag = ""
         text = re.sub(f"{HINT_OPEN}[a-z0-9-]*{HINT_CLOSE}", "", text)
-        text = _tidy_bold(text)
+        lines = tuple(_clean(line) for line in text.split(EDITOR_BREAK))
+        text = _tidy_bold(_clean(_join_all(list(lines))))
         if not _bare(text).strip():
             return
         if self.cell is not None:
             self.cell.append(text)
         else:
-            self.paragraphs.append(Para(text, hint))
+            broken = tuple(line for line in lines if line) if len(lines) > 1 else ()
+            self.paragraphs.append(Para(text, hint, lines=broken))
 
     def _end_table(self, rows: list[list[str]]) -> None:
         rows = [row for row in rows if any(cell.strip() for cell in row)]
@@ -615,6 +641,14 @@ def _placing(cell: str, early: bool) -> bool:
                 or _signoff(cell) or _contact(cell) or COPIES.match(compact) or early and DATE.fullmatch(compact))
 
 
+def _join_all(pieces: list[str]) -> str:
+    """Pieces of one paragraph joined (`_join` at each seam)."""
+    joined = ""
+    for piece in pieces:
+        joined = _join(joined, piece)
+    return joined
+
+
 def _runs_to_text(parts: list[tuple[str, bool]]) -> str:
     """Runs of (text, bold) to one line of our markup: bold runs as **…**, line breaks joined."""
     merged: list[list[Any]] = []
@@ -632,11 +666,7 @@ def _runs_to_text(parts: list[tuple[str, bool]]) -> str:
             trail = escaped[len(escaped.rstrip()) :]
             escaped = f"{lead}**{escaped.strip()}**{trail}"
         out += escaped
-    pieces = [_clean(piece) for piece in out.split("\n")]
-    joined = ""
-    for piece in pieces:
-        joined = _join(joined, piece)
-    return _clean(joined)
+    return _clean(_join_all([_clean(piece) for piece in out.split("\n")]))
 
 
 def _tidy_bold(text: str) -> str:
@@ -1019,6 +1049,8 @@ def _articles(body: list[Para], draft: Draft) -> None:
             article.title = ""
             for piece in body[index : index + spans[index]]:
                 article.title = _join(article.title, _bare(piece.text).strip())
+            if spans[index] == 1 and body[index].lines:  # broken by the editor where the editor broke it
+                article.title = "\n".join(_bare(line).strip() for line in body[index].lines)
             listed = titles[index]
             if listed and _compact(listed) != _compact(article.title):
                 article.toc_title = listed
@@ -1437,6 +1469,8 @@ def _article_map(article: Article, photos: dict[str, str]) -> CommentedMap:
         value = getattr(article, key)
         if value:
             item[key] = _plain(value)
+    if "\n" in article.title:  # the editor's line breaks: one line each, as README writes them (|-)
+        item["title"] = LiteralScalarString("\n".join(_plain(line) for line in article.title.split("\n")))
     blocks: list[Any] = []
     prose: list[str] = []
     for para in article.body:

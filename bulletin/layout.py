@@ -223,3 +223,6 @@ ELEMENTS: dict[str, Element] = {
     "signoff": Element("fangsong", COLOPHON_SIZE_PT, "left", "Sign-off"),
     "page-number": Element("songti", PAGE_NUMBER_SIZE_PT, "right", "Footer"),
 }
+# The Word character style of a line break the layout chose (a title's or a subhead's balanced break), so that
+# an import tells it from the editor's own (Shift+Enter), which a title keeps.
+AUTOMATIC_BREAK_STYLE = "Automatic Line Break"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bulletin import compose
@@ -26,6 +26,7 @@ class SetLine:
     spacing: float
     isolated: bool  # its text is in another face or size than the line's strut (the body face)
     start: int = 0  # where it starts in its paragraph's text
+    forced: bool = False  # the editor broke the text after it (a newline in a title), not the layout
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,8 @@ class Typesetter:
             spans = (Span(part.strip()),)
             if not spans[0].text:
                 continue
+            if lines:
+                lines[-1] = replace(lines[-1], forced=True)
             words = _word_ends(spans[0].text) if balance else None
             set_part = self._lines(spans, element, (width, width), 0.0, squeeze=False, only=words)
             if balance and len(set_part) > 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import math
 import zipfile
 from collections.abc import Sequence
@@ -58,6 +59,7 @@ TABLE_TEXT = {"table", "table-head"}
 EAST_ASIAN_PUNCTUATION = frozenset("“”‘’—…·")  # must stay in the CJK font, not the Latin one
 STRONG = "Strong"
 RUN_IN = "Run-in Heading {}"  # the character style of a run-in heading of a level, in that level's face
+AUTOMATIC = "\u2028"  # in the spans of _broken: a line break the layout chose
 # What Word looks for when an office face is missing: the faces Windows itself ships.
 ALT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体", "黑体": "SimHei", "宋体": "SimSun"}
 
@@ -123,6 +125,7 @@ def _setup_styles(document: Document, issue: Issue) -> None:
     _paragraph_style(document, known, issue, "normal", L.Element("fangsong", L.BODY_SIZE_PT, "justify", "Normal"))
     for name, element in L.ELEMENTS.items():
         _paragraph_style(document, known, issue, name, element)
+    _style(document, known, L.AUTOMATIC_BREAK_STYLE, WD_STYLE_TYPE.CHARACTER)
     strong = _style(document, known, STRONG, WD_STYLE_TYPE.CHARACTER)
     run = _reset(strong.element, "w:rPr")
     _fonts(run, office_font(issue, "fangsong"))
@@ -318,10 +321,13 @@ def _paragraph(container: Any, style: str, spans: tuple[Span, ...] = (), *, befo
 
 
 def _add_spans(paragraph: Paragraph, spans: tuple[Span, ...]) -> list[Any]:
-    """Runs for spans: bold ones in the Strong style, run-in headings in their level's; quotes, dashes and
-    ellipses kept in the CJK font."""
+    """Runs for spans: bold ones in the Strong style, run-in headings in their level's, an AUTOMATIC break in
+    its own; quotes, dashes and ellipses kept in the CJK font."""
     runs = []
     for span in spans:
+        if span.text == AUTOMATIC:
+            runs.append(paragraph.add_run("\n", style=L.AUTOMATIC_BREAK_STYLE))
+            continue
         style = STRONG if span.bold else RUN_IN.format(span.head) if span.head else None
         run = paragraph.add_run(span.text, style=style)
         if EAST_ASIAN_PUNCTUATION.intersection(span.text):
@@ -371,10 +377,14 @@ def _line_text(line: SetLine) -> str:
     return "".join(span.text for span in line.spans)
 
 
-def _broken(block: Block) -> str:
+def _broken(block: Block) -> tuple[Span, ...]:
     """A block's text broken where the PDF breaks it (each line break a w:br): titles, subheads, captions under
-    photos side by side, which Word would otherwise break at its own places."""
-    return "\n".join(_line_text(line) for line in block.lines)
+    photos side by side, which Word would otherwise break at its own places. A break the layout chose is
+    AUTOMATIC (its run in L.AUTOMATIC_BREAK_STYLE), the editor's own a plain one, as Shift+Enter writes it."""
+    spans = [Span(_line_text(block.lines[0]))] if block.lines else []
+    for before, line in itertools.pairwise(block.lines):
+        spans += [Span("\n" if before.forced else AUTOMATIC), Span(_line_text(line))]
+    return tuple(spans)
 
 
 def _text(text: str) -> tuple[Span, ...]:
@@ -438,7 +448,7 @@ def _add_article(document: Document, article: Article, composed: SetArticle, ass
              ("byline", article.byline), ("dateline", article.dateline)]
     for style, text in heads:
         if text:
-            _paragraph(document, style, _text(text), before_lines=before)
+            _paragraph(document, style, _text(text) if isinstance(text, str) else text, before_lines=before)
             before = 0
     if article.note:
         _paragraph(document, "note", compose.note_spans(article))
@@ -448,7 +458,7 @@ def _add_article(document: Document, article: Article, composed: SetArticle, ass
             for parsed in block.paragraphs:
                 style, set_block = compose.paragraph_style(parsed), next(paragraphs)
                 if style == compose.SUBHEAD:  # broken where the PDF breaks it, as a title is
-                    _paragraph(document, style, _text(_broken(set_block)))
+                    _paragraph(document, style, _broken(set_block))
                 else:
                     _set_paragraph(document, style, parsed.spans, set_block)
         elif isinstance(block, Photo):
@@ -531,9 +541,8 @@ def _captions(container: Any, caption: str | None, blocks: list[Block], *, keep:
     follows but the last unless `keep`; with `lines`, broken where the PDF breaks them (a narrow cell)."""
     paragraphs = compose.caption_paragraphs(caption)
     for i, (text, block) in enumerate(zip(paragraphs, blocks, strict=True)):
-        if lines:
-            text = _broken(block)
-        properties = _paragraph(container, block.style, _text(text))._p.get_or_add_pPr()
+        spans = _broken(block) if lines else _text(text)
+        properties = _paragraph(container, block.style, spans)._p.get_or_add_pPr()
         if block.align:
             _child(properties, "w:jc").set(qn("w:val"), ALIGN[block.align])
         if keep or i < len(paragraphs) - 1:

@@ -205,6 +205,38 @@ def test_our_own_docx_imports_back(stem: str, tmp_path: Path) -> None:
     assert (issue.date, issue.issuers, issue.distribution) == (hand.date, hand.issuers, hand.distribution)
 
 
+def test_a_titles_breaks_come_back_as_the_editor_made_them(tmp_path: Path) -> None:
+    """Our own DOCX breaks a long title where the layout balances it, and an editor's title where the editor
+    did: importing it back joins the first (a break the layout chose again) and keeps the second."""
+    hand = load(ROOT / "issues" / "2018" / "2018-06.yaml").issue
+    long = "关于进一步加强新时代民营经济统战工作推动全市民营经济高质量发展的实施意见和具体工作措施"
+    editor = "市工商联召开十三届四次执委会议\n暨全市民营经济高质量发展推进会"
+    articles = [hand.articles[0].model_copy(update={"title": long, "toc_title": None}),
+                hand.articles[1].model_copy(update={"title": editor, "toc_title": None}), *hand.articles[2:]]
+    issue = hand.model_copy(update={"articles": articles})
+    draft = tmp_path / "2018-06.docx"
+    draft.write_bytes(render_docx(issue, ROOT / "issues" / "2018"))
+    titles = [p for p in docx.Document(str(draft)).paragraphs if p.style.name == "Title"]
+    assert "\n" in titles[0].text  # the layout broke the long title
+    _, loaded = import_into(project(tmp_path), draft, "2018-06")
+    assert [a.title for a in loaded.issue.articles[:2]] == [long, editor]
+
+
+def test_a_word_titles_shift_enter_is_a_break_in_the_title(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("2018年8月1日")
+    title = document.add_paragraph(style="Title")
+    title.add_run("市工商联开展“五水共治”")
+    title.add_run().add_break()  # Shift+Enter
+    title.add_run("企业行活动")
+    document.add_paragraph("市工商联向全市民营企业发出倡议，号召企业参与治水。")
+    draft = tmp_path / "治水.docx"
+    document.save(str(draft))
+    text, loaded = import_into(project(tmp_path), draft, "2018-13")
+    assert loaded.issue.articles[0].title == "市工商联开展“五水共治”\n企业行活动"
+    assert "title: |-\n      市工商联开展“五水共治”\n      企业行活动\n" in text  # as README writes a break
+
+
 # --- drafts in the other formats ------------------------------------------------------------------------
 
 
