@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bulletin import __version__, pdf
 from bulletin.archive import sha256, source_files
@@ -23,9 +24,12 @@ from bulletin.errors import BulletinError, Problem
 from bulletin.fonts import FONTS_DIR
 from bulletin.inputs import Refused, read_source
 from bulletin.layout import ROLE_NAMES
-from bulletin.loader import Loaded, load
+from bulletin.loader import Loaded, load, salvage
 from bulletin.output import write_atomic
 from bulletin.typeset import Typesetter
+
+if TYPE_CHECKING:
+    from bulletin.proofread import Finding
 
 STATE_FILE = ".bulletin-state.json"  # in the output folder: what each output was built from
 
@@ -43,6 +47,7 @@ class Result:
     inputs: tuple[tuple[str, str], ...] = ()  # the source files and their digests, for the state file
     warnings: tuple[str, ...] = ()  # what the editor should know of a build that went through
     findings: int = 0  # the proofreader's findings (bulletin check lists them)
+    found: tuple[Finding, ...] = ()  # the findings themselves, of an issue that has problems: told with them
 
 
 def prepare(path: Path) -> tuple[Loaded, Typesetter]:
@@ -114,11 +119,21 @@ def build_one(path: Path, out: Path, formats: tuple[str, ...], worker: pdf.Worke
         with locked(out, path.stem):
             return _build_one(path, out, formats, worker)
     except BulletinError as error:
-        return Result(path, problems=tuple(error.problems))
+        return Result(path, problems=tuple(error.problems), found=_found(path, error.problems))
     except pdf.WorkerError as error:
         return Result(path, error=str(error), trace=error.trace)
     except Exception as error:  # an error of ours or of a library: a message, and the traceback for --verbose
         return Result(path, error=str(error) or type(error).__name__, trace=traceback.format_exc())
+
+
+def _found(path: Path, problems: list[Problem]) -> tuple[Finding, ...]:
+    """The proofreader's findings on an issue that cannot be built, to be told with its problems (but those
+    of the font check where the build's own check told them)."""
+    from bulletin.proofread import proofread_salvaged
+
+    told = {(problem.file, problem.line, problem.column) for problem in problems}
+    return tuple(finding for finding in proofread_salvaged(salvage(path))
+                 if finding.rule != "font-coverage" or (finding.file, finding.line, finding.column) not in told)
 
 
 def _build_one(path: Path, out: Path, formats: tuple[str, ...], worker: pdf.Worker | None) -> Result:

@@ -18,6 +18,7 @@ from bulletin.errors import BulletinError, Problem
 if TYPE_CHECKING:
     from bulletin.build import Result
     from bulletin.pdf import Worker
+    from bulletin.proofread import Finding
 
 FORMATS = ("pdf", "docx")
 INTERRUPTED = 130  # the exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells report it
@@ -177,9 +178,11 @@ def _issue_files(paths: list[Path]) -> list[Path]:
     return [file for path in paths for file in (issue_files(path) if path.is_dir() else [path])]
 
 
-def _print_problems(problems: Sequence[Problem]) -> None:
-    for problem in problems:
-        print(problem, file=sys.stderr)
+def _print_problems(problems: Sequence[Problem], findings: Sequence[Finding] = ()) -> None:
+    """Problems and the proofreader's findings together, in the order of their places in the files."""
+    told: list[Problem | Finding] = [*problems, *findings]
+    for item in sorted(told, key=lambda item: (item.file, item.line, item.column)):
+        print(item, file=sys.stderr)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -223,7 +226,7 @@ def _build_with(args: argparse.Namespace, worker: Worker | None) -> int:
             targets = ", ".join(display_path(target) for target in result.written)
             print(f"{progress}{display_path(result.path)} -> {targets}", flush=True)
         elif result.problems:
-            _print_problems(result.problems)
+            _print_problems(result.problems, result.found)
         else:
             if args.verbose and result.trace:
                 print(result.trace, file=sys.stderr, end="")
@@ -263,8 +266,8 @@ def _tell_after_build(results: list[Result]) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     from bulletin.archive import integrity, scan
-    from bulletin.loader import display_path, load
-    from bulletin.proofread import apply_fixes, exit_status, proofread
+    from bulletin.loader import display_path, load, salvage
+    from bulletin.proofread import apply_fixes, exit_status, proofread, proofread_salvaged
 
     paths = args.paths or ([args.root / "issues"] if args.all else [])
     if not paths:
@@ -272,8 +275,9 @@ def _check(args: argparse.Namespace) -> int:
     status = 0
     for path in _issue_files(paths):
         try:
-            findings = proofread(load(path))
-            if args.fix and any(finding.fix for finding in findings):
+            salvaged = salvage(path)  # the schema's problems and the proofreader's findings in one pass
+            findings = proofread_salvaged(salvaged)
+            if args.fix and not salvaged.problems and any(finding.fix for finding in findings):
                 fixed = sum(apply_fixes(Path(file), findings) for file in dict.fromkeys(
                     finding.file for finding in findings if finding.fix))
                 print(f"{display_path(path)}: {fixed} fix(es) applied")
@@ -282,11 +286,10 @@ def _check(args: argparse.Namespace) -> int:
             status = 1
             _print_problems(error.problems)
             continue
-        for finding in findings:
-            print(finding, file=sys.stderr)
-        if not findings:
+        _print_problems(salvaged.problems, findings)
+        if not findings and not salvaged.problems:
             print(f"{display_path(path)}: ok")
-        status = max(status, exit_status(findings, args.strict))
+        status = max(status, exit_status(findings, args.strict), 1 if salvaged.problems else 0)
     folders = [path for path in paths if path.is_dir()]
     archive_problems = [problem for folder in folders for problem in integrity(scan(folder))]
     _print_problems(archive_problems)

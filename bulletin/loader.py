@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,9 +89,89 @@ class Loaded:
 
 def load(path: Path) -> Loaded:
     """Read an issue file and the publication file above it into one validated Issue."""
+    data, sources, problems = _gather(path)
+    if problems:
+        raise BulletinError(problems)
+    return Loaded(Issue.model_validate(data), sources, path)
+
+
+@dataclass(frozen=True)
+class Salvaged:
+    """An issue file's problems and, where the file parses, the issue with each value in the wrong set aside
+    (what the proofreader may still read, so that an editor sees everything in one pass)."""
+
+    problems: list[Problem]
+    loaded: Loaded | None
+    aside: frozenset[FieldPath] = frozenset()  # the fields that stand in for values in the wrong
+
+
+MAX_REPAIRS = 200  # fields set aside before salvage gives up (an issue with more is better fixed first)
+ASIDE: Any = object()  # a key taken out of the data
+
+
+def _stand_ins(data: dict[str, Any]) -> tuple[Any, ...]:
+    """What a value in the wrong is replaced with, tried in turn until the model takes it (a list item is never
+    taken out, so that every other field keeps its index and its place in the file); a date in the issue's
+    year, which the model checks."""
+    year = data.get("year")
+    year = year if isinstance(year, int) and dt.MINYEAR <= year <= dt.MAXYEAR else 2000
+    return ASIDE, "略", 1, dt.date(year, 1, 1), [], {}
+
+
+def salvage(path: Path) -> Salvaged:
+    """load(), but problems do not stop it: the problems, and the issue as far as it stands once each value
+    in the wrong is set aside (none when the file does not parse)."""
+    data, sources, problems = _gather(path)
+    if not problems:
+        return Salvaged([], Loaded(Issue.model_validate(data), sources, path))
+    if not isinstance(data, dict):
+        return Salvaged(problems, None)
+    tried: dict[FieldPath, int] = {}
+    stand_ins = _stand_ins(data)
+    for _ in range(MAX_REPAIRS):
+        try:
+            issue = Issue.model_validate(data)
+        except ValidationError as error:
+            for detail in error.errors():
+                spot = _data_path(detail["loc"], data)
+                tried[spot] = tried.get(spot, -1) + 1
+                if not spot or tried[spot] >= len(stand_ins) or not _stand_in(data, spot, stand_ins[tried[spot]]):
+                    return Salvaged(problems, None)
+            continue
+        except (ValueError, TypeError, OverflowError):
+            return Salvaged(problems, None)
+        return Salvaged(problems, Loaded(issue, sources, path), frozenset(tried))
+    return Salvaged(problems, None)
+
+
+def _stand_in(data: Any, path: FieldPath, value: Any) -> bool:
+    """Put `value` in place of the field at `path` (ASIDE: take the key out); False where there is no place."""
+    for part in path[:-1]:
+        if not _has(data, part):
+            return False
+        data = data[part]
+    last = path[-1]
+    if isinstance(data, dict) and isinstance(last, str):
+        if value is ASIDE:
+            data.pop(last, None)
+        else:
+            data[last] = value
+        return True
+    if value is ASIDE:
+        return True  # a list item stays in its place: the next stand-in is tried
+    if isinstance(data, list) and isinstance(last, int) and 0 <= last < len(data):
+        data[last] = value
+        return True
+    return False
+
+
+def _gather(path: Path) -> tuple[Any, SourceMap, list[Problem]]:
+    """An issue file read over its publication file: the data, where each value stands, and every problem
+    (of the YAML, of the publication, of the photos and of the schema)."""
     sources = SourceMap()
     problems: list[Problem] = []
     data = _read(path, sources, problems)
+    read = len(problems)  # the problems of reading the issue file itself (a value YAML cannot build)
     for key in PUBLICATION_ONLY & (data.keys() if isinstance(data, dict) else set()):
         problems.append(sources.problem((key,), f"{key} 只能在 {PUBLICATION_FILE} 中设定，不能逐期设定"
                                                 f"（a publication-level setting: the archive is one for all issues）",
@@ -108,16 +188,29 @@ def load(path: Path) -> Loaded:
                 inherited = {k: v for k, v in standing.items() if k in STANDING_KEYS and k not in data}
                 data = {**inherited, **data}
                 sources.inherit(standing_sources, inherited)
-    if problems:
-        raise BulletinError(problems)
-    if not isinstance(data, dict):
-        raise BulletinError([Problem(display_path(path), 1, 1, "", "an issue is a mapping of keys to values, got "
-                                                                   f"{describe(data)}")])
+    if not isinstance(data, dict) or any(problem.file != display_path(path) for problem in problems):
+        if not problems:
+            problems.append(Problem(display_path(path), 1, 1, "", "an issue is a mapping of keys to values, got "
+                                                                  f"{describe(data)}"))
+        return None, sources, problems  # no issue to speak of, or none without the publication's values
+    told = {field_path(spot) for spot in _unreadable(data)} if read else set()  # values YAML could not build
+    if any(problem.field not in told for problem in problems[:read]):
+        return None, sources, problems  # the file itself is in the wrong (a key twice, too large)
     _check_assets(data, path.parent, sources, problems)
-    problems += _validate(Issue, data, sources)
-    if problems:
-        raise BulletinError(problems)
-    return Loaded(Issue.model_validate(data), sources, path)
+    problems += [problem for problem in _validate(Issue, data, sources) if problem.field not in told]
+    return data, sources, problems
+
+
+def _unreadable(data: Any, path: FieldPath = ()) -> Iterator[FieldPath]:
+    """The paths of the values the walk could not read."""
+    if data is _UNREADABLE:
+        yield path
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _unreadable(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _unreadable(value, (*path, index))
 
 
 def load_publication(path: Path) -> Publication:

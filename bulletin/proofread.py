@@ -24,7 +24,7 @@ from bulletin import compose
 from bulletin.check import check as check_fonts
 from bulletin.check import typesetter_for
 from bulletin.errors import BulletinError, Problem, field_path
-from bulletin.loader import FieldPath, Loaded, SourceMap, display_path
+from bulletin.loader import FieldPath, Loaded, Salvaged, SourceMap, display_path
 from bulletin.markup import paragraph_spans
 from bulletin.model import Issue, Prose
 from bulletin.output import write_atomic
@@ -162,6 +162,16 @@ def proofread(loaded: Loaded) -> list[Finding]:
         for hit in entry.check(context):
             findings.add(_finding(context, rule_id, entry.level, hit))
     return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.rule, f.message))
+
+
+def proofread_salvaged(salvaged: Salvaged) -> list[Finding]:
+    """The findings on what stands of an issue that has problems (loader.salvage): none on a field set aside,
+    so that the editor sees the schema's problems and the proofreader's findings in one pass."""
+    if salvaged.loaded is None:
+        return []
+    aside = [field_path(path) for path in salvaged.aside]
+    return [finding for finding in proofread(salvaged.loaded)
+            if not any(finding.field == spot or finding.field.startswith((f"{spot}.", f"{spot}[")) for spot in aside)]
 
 
 def exit_status(findings: Iterable[Finding], strict: bool) -> int:

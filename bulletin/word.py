@@ -52,6 +52,7 @@ KEEP_WITH_NEXT = {"column", "kicker", "title", "subtitle", "byline", "dateline",
 KEEP_LINES = {"column", "kicker", "title", "subtitle", "byline", "dateline", "h1", "h2", "h3",
               "h4", "subhead"}  # never split, as in the PDF
 # Off the document grid: the masthead, the rule, the page numbers and pictures, and every size but the body's.
+ZIP_DATES = (dt.date(1980, 1, 1), dt.date(2107, 12, 31))  # the dates a zip entry can carry (7 bits of year)
 PROPERTY_MAX = 255  # characters in one of Word's document properties
 PHOTO_LINE_SIZE_PT = 1.0  # the type size of the paragraph that holds a photo
 OFF_GRID = {"name", "kind", "photo", "page-number", "red-rule"}
@@ -757,7 +758,9 @@ def _drop_template_leftovers(document: Document) -> None:
 
 
 def _deterministic(document: Document, date: dt.date) -> bytes:
-    """The saved package with every zip entry dated from the issue, so the bytes never change."""
+    """The saved package with every zip entry dated from the issue, so the bytes never change (an issue dated
+    where a zip entry cannot be, before 1980 or after 2107, at the nearest end)."""
+    date = min(max(date, ZIP_DATES[0]), ZIP_DATES[1])
     raw = io.BytesIO()
     document.save(raw)
     out = io.BytesIO()

@@ -187,3 +187,46 @@ def test_build_counts_the_proofreaders_findings(project: Path) -> None:
     issue.write_text(SMALL, encoding="utf-8")
     clean = run("build", "issues/2019/2019-01.yaml", cwd=project)
     assert clean.returncode == 0 and clean.stderr == ""
+
+
+ONE_PASS = """\
+kind: 专刊
+year: 2019
+number: 1
+date: 2019-02-30
+articles:
+  - title: 一篇短文
+    body: |
+      今年 4 月，市工商联召开会议,会议指出要落实。
+  - titel: 第二篇
+    body: |
+      第二篇正文。
+"""
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_schema_problems_and_proofreading_are_told_in_one_pass(project: Path, command: str) -> None:
+    """An editor fixes everything in one round: the impossible date and the misspelt key come with the
+    proofreader's findings on the text that stands, in the order of their lines; nothing is built."""
+    issue = project / "issues" / "2019" / "2019-01.yaml"
+    issue.write_text(ONE_PASS, encoding="utf-8")
+    result = run(command, "issues/2019/2019-01.yaml", cwd=project)
+    assert result.returncode == 1
+    told = [line.split(": ")[0] + ": " + line.split(": ")[1] for line in result.stderr.splitlines()
+            if line.startswith("issues/")]
+    assert told == ["issues/2019/2019-01.yaml:4:7: date",  # 2019-02-30
+                    "issues/2019/2019-01.yaml:8:9: spacing-numbers",  # "今年 4 月"
+                    "issues/2019/2019-01.yaml:8:22: halfwidth-punctuation",  # ","
+                    "issues/2019/2019-01.yaml:9:5: articles[1].titel"], result.stderr
+    assert not (project / "build").exists() or outputs(project) == []
+    assert "Traceback" not in result.stderr
+
+
+def test_proofreading_skips_what_stands_in_for_a_value_in_the_wrong(project: Path) -> None:
+    """A field the schema refuses is set aside for the proofreader: no finding on it, nor on its stand-in."""
+    issue = project / "issues" / "2019" / "2019-01.yaml"
+    issue.write_text(SMALL.replace("  - title: 一篇短文\n", "  - title: [一篇 ,短文]\n"), encoding="utf-8")
+    result = run("check", "issues/2019/2019-01.yaml", cwd=project)
+    assert result.returncode == 1
+    assert [line for line in result.stderr.splitlines() if line.startswith("issues/")] == [
+        "issues/2019/2019-01.yaml:6:12: articles[0].title: expected text, got a list"], result.stderr

@@ -17,7 +17,7 @@ import pdfplumber
 import pytest
 import yaml
 from conftest import ISSUES, ROOT
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -235,6 +235,58 @@ def test_fuzz_any_bytes(project: Path, data: bytes) -> None:
     path = project / "issues" / "fuzz.yaml"
     path.write_bytes(data)
     load_or_problems(path)
+
+
+# The date and number fields, fuzzed as an editor might type them: a located problem, or an issue that
+# renders; the salvage that lets the proofreader read on never fails either.
+
+numbers = st.one_of(st.integers(), st.integers(-5, 3000).map(str), st.floats(allow_nan=True).map(repr),
+                    st.sampled_from(["十", "１０", "10期", "0x10", "1e3", "1_000", "+5", "-0", "~", "''", "[]", "{}",
+                                     "2018年", "10.0", "9" * 40, ".inf", "!!int 10", "!!str 10", "*x", "&x 1"]))
+dates = st.one_of(
+    st.tuples(st.integers(-10, 12000), st.integers(-1, 14), st.integers(-1, 40)).map(
+        lambda t: f"{t[0]:04d}-{t[1]:02d}-{t[2]:02d}"),
+    st.tuples(st.integers(1900, 2100), st.integers(0, 13), st.integers(0, 32)).map(
+        lambda t: f"{t[0]}年{t[1]}月{t[2]}日"),
+    st.sampled_from(["2018-6-5", "2018/06/05", "20180605", "2018-06-05T10:00:00", "2018-06-05 25:00",
+                     "2018-02-29", "2016-02-29", "0000-01-01", "9999-12-31", "''", "~", "today", "2018-06-31",
+                     "!!timestamp 2018-06-31", "2018-06-05Z"]),
+    numbers)
+
+
+@st.composite
+def heads(draw: st.DrawFn) -> tuple[object, object, object, object]:
+    """year, number, serial and date: each most often valid (the date in the year), else anything."""
+
+    def field(valid: st.SearchStrategy[object], odd: st.SearchStrategy[object]) -> object:
+        return draw(odd if draw(st.integers(0, 4)) == 0 else valid)
+
+    year = field(st.integers(1949, 2999), numbers)
+    in_year = st.tuples(st.integers(1, 12), st.integers(1, 31)).map(lambda t: f"{year}-{t[0]:02d}-{t[1]:02d}")
+    return year, field(st.integers(1, 999), numbers), field(st.integers(1, 999_999), numbers), field(in_year, dates)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fields=heads())
+def test_fuzz_the_date_and_number_fields(project: Path, fields: tuple[object, object, object, object]) -> None:
+    year, number, serial, date = fields
+    from bulletin.loader import salvage
+    from bulletin.typeset import Typesetter
+    from bulletin.word import render_docx
+
+    path = project / "issues" / "fuzz.yaml"
+    path.write_text(f"year: {year}\nnumber: {number}\nserial: {serial}\ndate: {date}\n"
+                    "articles:\n  - title: 标题\n    body: 正文。\n", encoding="utf-8")
+    try:
+        loaded = load(path)
+    except BulletinError as error:
+        assert all(problem.line >= 1 and problem.file.endswith("fuzz.yaml") for problem in error.problems), \
+            error.problems
+        salvage(path)
+        return
+    event("rendered")
+    render_docx(loaded.issue, path.parent, None)  # the issue line, the date and the file's properties
+    assert Typesetter(loaded.issue, path.parent).texts()
 
 
 def test_a_resource_the_renderer_cannot_fetch_is_an_error_not_a_crash(project: Path) -> None:
