@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import errno
 import os
 import sys
 import traceback
@@ -357,8 +358,14 @@ def _serve(args: argparse.Namespace) -> int:
     from bulletin.serve import serve
 
     if not args.path.is_file():
-        raise BulletinError([Problem(str(args.path), 0, 0, "", "no such issue file")])
-    serve(args.path, args.port)
+        raise BulletinError([Problem(str(args.path), 0, 0, "", "没有这个期刊文件（no such issue file）")])
+    try:
+        serve(args.path, args.port)
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        raise BulletinError([Problem("bulletin serve", 0, 0, "", f"端口 {args.port} 已被占用（也许预览已经开着）："
+                                     f"换一个端口，如 --port {args.port + 1}（port {args.port} is in use）")]) from None
     return 0
 
 

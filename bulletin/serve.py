@@ -1,83 +1,123 @@
-"""The live preview: the issue on a local page that reloads within a second of each save."""
+"""The live preview: the issue's pages as they will print, on a local page that reloads within a second of
+each save."""
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import html as markup
-import re
+import html
+import io
 import threading
+import time
+import traceback
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote
 
-from bulletin import layout as L
 from bulletin.build import prepare, render
 from bulletin.errors import BulletinError
-from bulletin.fonts import FontError, find_face
-from bulletin.html import TEMPLATES_DIR, environment, render_html
-from bulletin.inputs import Refused
+from bulletin.html import TEMPLATES_DIR, environment
 from bulletin.loader import display_path, find_publication
 from bulletin.pdf import ResourceError
-from bulletin.photos import asset
 
-# On screen the issue is shown as an A4 sheet; for the true pages, download the PDF.
-# (The page's numbers are the layout's; the bar's pixels are the screen's own.)
-SCREEN = f"""<style>
-@media screen {{
-  html {{ background: #777; }}
-  body {{ box-sizing: border-box; width: {L.PAGE_WIDTH_MM}mm; min-height: {L.PAGE_HEIGHT_MM}mm; margin: 12px auto;
-         padding: {L.MARGIN_TOP_MM}mm {L.MARGIN_RIGHT_MM}mm {L.MARGIN_BOTTOM_MM}mm {L.MARGIN_LEFT_MM}mm;
-         background: white; box-shadow: 0 2px 12px rgba(0,0,0,.4); }}
-  .colophon {{ float: none; margin-top: {L.LINE_PITCH_PT}pt; }}
-  #bulletin-bar {{ position: fixed; top: 0; left: 0; right: 0; font: 14px sans-serif; background: #222; color: #eee;
-                  padding: 6px 12px; z-index: 9; }}
-  #bulletin-bar a {{ color: #9cf; margin-right: 14px; }}
-  #bulletin-errors {{ font: 15px/1.6 monospace; color: #a00; white-space: pre-wrap; }}
-  .masthead .name, .masthead .kind {{ color: #{L.red_rgb_hex()}; }}  /* browsers do not know device-cmyk() */
-  .red-rule {{ border-bottom-color: #{L.red_rgb_hex()}; }}
-}}
-</style>"""
-REFERENCE = re.compile(r'/(?:font|asset)/[^"\')\s]+')  # a file the page asks the preview for
-RELOAD = """<script>
-new EventSource("/events").onmessage = () => {
-  sessionStorage.setItem("bulletin-scroll", String(window.scrollY)); location.reload();
-};
-window.addEventListener("load", () => window.scrollTo(0, Number(sessionStorage.getItem("bulletin-scroll") || 0)));
-</script>"""
+SCALE = 2.0  # the pages' pixels per point: sharp on a screen of twice the density
+JPEG_QUALITY = 90  # the pages' pictures: no blur at the edges of the type that an editor would see
+RELOAD = '<script>new EventSource("/events").onmessage = () => location.reload();</script>'
+RETRY_S = 0.5  # after the watcher itself fails (the folder gone for a moment): look again this soon
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of a page's text, where the PDF has it (points from the page's top left corner)."""
+
+    text: str
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page as it will print: its picture, and its text laid over it (to find, select and copy)."""
+
+    picture: bytes  # JPEG
+    width: float  # points
+    height: float
+    lines: tuple[Line, ...]
+
+
+def pages(pdf: bytes) -> list[Page]:
+    """The PDF's pages drawn (PDFium, which pdfplumber brings) with their lines of text and their places."""
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        drawn = []
+        for page in document:
+            width, height = page.get_size()
+            image = io.BytesIO()
+            page.render(scale=SCALE).to_pil().save(image, "JPEG", quality=JPEG_QUALITY)  # a seventh of PNG's time
+            text = page.get_textpage()
+            lines = []
+            for i in range(text.count_rects()):
+                left, bottom, right, top = text.get_rect(i)
+                line = text.get_text_bounded(left, bottom, right, top).strip()
+                if line:
+                    lines.append(Line(line, left, height - top, right - left, top - bottom))
+            drawn.append(Page(image.getvalue(), width, height, tuple(lines)))
+        return drawn
+    finally:
+        document.close()
 
 
 @dataclass
 class Preview:
-    """The current state of the issue being edited: its page, or its problems, and a version number."""
+    """The current state of the issue being edited: its pages and PDF, or its problems, and a version."""
 
     path: Path
     version: int = 0
     page: str = ""
+    pages: list[Page] = field(default_factory=list)
+    pdf: bytes = b""
     changed: threading.Condition = field(default_factory=threading.Condition)
-    rendering: threading.Lock = field(default_factory=threading.Lock)  # one download at a time
-    warmed: threading.Event = field(default_factory=threading.Event)
-    served: frozenset[str] = frozenset()  # the /font/… and /asset/… paths the current page refers to
-    fonts: dict[str, Path | None] = field(default_factory=dict)  # a font's file by name, looked up once
+    rendering: threading.Lock = field(default_factory=threading.Lock)  # one rendering at a time
 
     def refresh(self) -> None:
-        """Load and set the issue again, and tell every open page."""
-        bar = (f'<div id="bulletin-bar">{markup.escape(display_path(self.path))} · '
-               '<a href="/issue.pdf">PDF</a><a href="/issue.docx">DOCX</a></div>')
+        """Load, set and lay out the issue again, and tell every open page; whatever goes wrong is shown on
+        the page (the issue's problems, or an unforeseen error), never the end of the preview."""
         try:
-            loaded, typesetter = prepare(self.path)
-            page = render_html(loaded.issue, typesetter)
-        except BulletinError as error:
-            page = environment().get_template("preview-errors.html.j2").render(
-                name=self.path.name, problems=[str(problem) for problem in error.problems])
-        page = page.replace("</head>", SCREEN + RELOAD + "</head>", 1).replace("<body>", "<body>" + bar, 1)
-        page = page.replace('url("font:', 'url("/font/').replace('src="asset:', 'src="/asset/')  # over HTTP
-        served = frozenset(unquote(ref) for ref in REFERENCE.findall(page))  # the only files it may ask for
+            page, pdf, drawn = self._state()
+        except Exception as error:  # noqa: BLE001 (the watcher outlives whatever an input can do)
+            pdf, drawn = b"", []
+            try:
+                page = self._errors([f"意外错误（unexpected error）: {error or type(error).__name__}"],
+                                    traceback.format_exc())
+            except Exception:  # noqa: BLE001 (a template of the errors' own page in the wrong: the words alone)
+                page = f'<pre id="bulletin-errors">{html.escape(traceback.format_exc())}</pre>{RELOAD}'
         with self.changed:
-            self.page, self.version, self.served = page, self.version + 1, served
+            self.page, self.pages, self.pdf, self.version = page, drawn, pdf, self.version + 1
             self.changed.notify_all()
+
+    def _state(self) -> tuple[str, bytes, list[Page]]:
+        """The page of the issue as it stands now, its PDF and its pages (none when it has problems)."""
+        try:
+            with self.rendering:
+                loaded, typesetter = prepare(self.path)
+                pdf = render(loaded, typesetter, ("pdf",))["pdf"]
+                drawn = pages(pdf)
+        except (BulletinError, ResourceError) as error:
+            problems = error.problems if isinstance(error, BulletinError) else [error]
+            return self._errors([str(problem) for problem in problems]), b"", []
+        page = environment().get_template("preview.html.j2").render(
+            name=display_path(self.path), stem=self.path.stem, pages=drawn, version=self.version + 1)
+        return page, pdf, drawn
+
+    def _errors(self, problems: list[str], trace: str = "") -> str:
+        return environment().get_template("preview-errors.html.j2").render(
+            name=display_path(self.path), problems=problems, trace=trace)
 
     def wait(self, seen: int, timeout: float) -> int:
         """The version once it differs from `seen`, or after `timeout` seconds."""
@@ -86,19 +126,12 @@ class Preview:
             return self.version
 
     def download(self, suffix: str) -> bytes:
-        """The current state as PDF or DOCX."""
+        """The current state as PDF (the one on the page) or DOCX."""
+        if suffix == "pdf" and self.pdf:
+            return self.pdf
         with self.rendering:
             loaded, typesetter = prepare(self.path)
             return render(loaded, typesetter, (suffix,))[suffix]
-
-    def warm(self) -> None:
-        """Make the PDF once, in the background: the first download then finds WeasyPrint imported, the
-        fonts loaded and the stylesheet parsed (a re-render takes a quarter of a second, not half a second
-        and more). What the process holds by then stays out of the collector's sight (gc.freeze)."""
-        with contextlib.suppress(Exception):  # an issue with errors: its page says so already
-            self.download("pdf")
-        gc.freeze()
-        self.warmed.set()
 
     def watched(self) -> list[Path]:
         """What a change of should reload the page: the issue's folder, the publication file, the templates."""
@@ -107,11 +140,17 @@ class Preview:
 
 
 def watch(preview: Preview, stop: threading.Event) -> None:
-    """Re-render on every change of the watched files, until stopped."""
+    """Re-render on every change of the watched files, until stopped; the watch itself begins again when it
+    fails (a folder moved away and back)."""
     from watchfiles import watch as changes
 
-    for _ in changes(*preview.watched(), stop_event=stop, debounce=100, step=50):
-        preview.refresh()
+    while not stop.is_set():
+        try:
+            for _ in changes(*preview.watched(), stop_event=stop, debounce=100, step=50):
+                preview.refresh()
+        except Exception:  # noqa: BLE001 (the preview shows its state; the watch goes on)
+            time.sleep(RETRY_S)
+            preview.refresh()
 
 
 def handler(preview: Preview, port: int) -> type[BaseHTTPRequestHandler]:
@@ -130,14 +169,20 @@ def handler(preview: Preview, port: int) -> type[BaseHTTPRequestHandler]:
                 self._send(b"bad request", "text/plain", HTTPStatus.BAD_REQUEST)
 
         def _answer(self) -> None:
-            if self.path == "/":
+            path = self.path.split("?", 1)[0]  # a page's picture carries its version, for the browser's cache
+            stem = preview.path.stem
+            if path == "/":
                 self._send(preview.page.encode(), "text/html; charset=utf-8")
-            elif self.path == "/events":
+            elif path == "/events":
                 self._events()
-            elif self.path.startswith(("/font/", "/asset/")):
-                self._file()
-            elif self.path in ("/issue.pdf", "/issue.docx"):
-                suffix = self.path.rsplit(".", 1)[1]
+            elif path.startswith("/page/") and path.endswith(".jpg"):
+                drawn, number = preview.pages, path[len("/page/") : -len(".jpg")]
+                if not number.isdigit() or not 1 <= int(number) <= len(drawn):
+                    self._send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
+                    return
+                self._send(drawn[int(number) - 1].picture, "image/jpeg")
+            elif path in (f"/{quote(stem)}.pdf", f"/{quote(stem)}.docx"):
+                suffix = path.rsplit(".", 1)[1]
                 try:
                     data = preview.download(suffix)
                 except (BulletinError, ResourceError) as error:
@@ -145,33 +190,9 @@ def handler(preview: Preview, port: int) -> type[BaseHTTPRequestHandler]:
                     return
                 kind = "application/pdf" if suffix == "pdf" else (
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-                self._send(data, kind, attachment=f"{preview.path.stem}.{suffix}")
+                self._send(data, kind, attachment=f"{stem}.{suffix}")
             else:
                 self._send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
-
-        def _file(self) -> None:
-            """A font or a photo that the current page refers to; nothing else (not the other files beside
-            the issue, not any font of the system)."""
-            if unquote(self.path) not in preview.served:
-                self._send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
-                return
-            kind, _, name = unquote(self.path).lstrip("/").partition("/")
-            if kind == "asset":
-                try:
-                    self._send(asset(preview.path.parent, name), "application/octet-stream")
-                except (ValueError, OSError, Refused):
-                    self._send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
-                return
-            if name not in preview.fonts:
-                try:
-                    preview.fonts[name] = find_face(name).path
-                except FontError:
-                    preview.fonts[name] = None
-            path = preview.fonts[name]
-            if path is None or not path.is_file():
-                self._send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
-                return
-            self._send(path.read_bytes(), f"font/{path.suffix[1:].lower()}")
 
         def _send(self, body: bytes, kind: str, status: HTTPStatus = HTTPStatus.OK, attachment: str = "") -> None:
             self.send_response(status)
@@ -179,7 +200,10 @@ def handler(preview: Preview, port: int) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             if attachment:
-                self.send_header("Content-Disposition", f'attachment; filename="{attachment}"')
+                # a plain name for old browsers, the name itself (RFC 6266) for the others
+                fallback = attachment.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+                self.send_header("Content-Disposition",
+                                 f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(attachment)}")
             self.end_headers()
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the page went away (a reload)
                 self.wfile.write(body)
@@ -217,8 +241,8 @@ def serve(path: Path, port: int, ready: threading.Event | None = None, stop: thr
     server.daemon_threads = True
     watcher = threading.Thread(target=watch, args=(preview, stop), daemon=True)
     watcher.start()
-    threading.Thread(target=preview.warm, daemon=True).start()
-    print(f"previewing {display_path(path)} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)",
+    gc.freeze()  # what the first rendering left (WeasyPrint, the fonts) stays out of the collector's sight
+    print(f"预览 {display_path(path)}：http://127.0.0.1:{server.server_address[1]}/ （Ctrl-C 停止；previewing）",
           flush=True)
     if ready:
         ready.set()

@@ -230,3 +230,16 @@ def test_proofreading_skips_what_stands_in_for_a_value_in_the_wrong(project: Pat
     assert result.returncode == 1
     assert [line for line in result.stderr.splitlines() if line.startswith("issues/")] == [
         "issues/2019/2019-01.yaml:6:12: articles[0].title: expected text, got a list"], result.stderr
+
+
+def test_a_busy_port_is_told_with_what_to_do(project: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", "issues/2019/2019-01.yaml", "--port", str(port), cwd=project)
+    assert result.returncode == 1
+    assert f"端口 {port} 已被占用" in result.stderr and f"--port {port + 1}" in result.stderr
+    assert "Errno" not in result.stderr and "Traceback" not in result.stderr
