@@ -20,7 +20,7 @@ from bulletin import __version__
 from bulletin.errors import BulletinError, Problem, field_path
 from bulletin.inputs import Refused, read_regular, read_source
 from bulletin.loader import PUBLICATION_FILE, Loaded, display_path, find_publication, load
-from bulletin.model import Issue
+from bulletin.model import Issue, Series
 from bulletin.output import write_atomic
 
 MANIFEST = "manifest.json"
@@ -76,6 +76,9 @@ def integrity(entries: Iterable[Entry]) -> list[Problem]:
         if entry.path.parent.name.isdigit() and int(entry.path.parent.name) != issue.year:
             problems.append(_problem(entry, "year", f"filed under {entry.path.parent.name}/ but the issue is of "
                                                     f"{issue.year}"))
+    series = loaded[0].issue.series if loaded else Series()  # a publication-level setting: one for all
+    start = _stem_parts(series.start) if series.start else None
+    elsewhere = {_stem_parts(stem) for stem in series.elsewhere}
     for (year, supplement), group in sorted(sequences.items()):
         kind = "增刊" if supplement else "期"
         by_number: dict[int, list[Entry]] = defaultdict(list)
@@ -85,20 +88,37 @@ def integrity(entries: Iterable[Entry]) -> list[Problem]:
             for entry in same[1:]:
                 others = ", ".join(display_path(other.path) for other in same if other is not entry)
                 problems.append(_problem(entry, "number", f"{year}年第{number}{kind} is also {others}"))
-        missing = sorted(set(range(1, max(by_number) + 1)) - set(by_number))
+        first = start[2] if start and start[:2] == (year, supplement) else 1
+        for entry in group:
+            if start and not supplement and not start[1] and (year, entry.issue.number) < (start[0], start[2]):
+                problems.append(_problem(entry, "number", f"{entry.issue.issue_line} 在 series.start（{series.start}）"
+                                                          f"之前（before the series' start）"))
+        missing = sorted(set(range(first, max(by_number) + 1)) - set(by_number)
+                         - {number for y, s, number in elsewhere if (y, s) == (year, supplement)})
         if missing:
-            first = min(group, key=lambda entry: entry.issue.number)
             numbers = "、".join(str(n) for n in missing)
-            problems.append(_problem(first, "number", f"{year}: no issue numbered {numbers} ({kind})"))
+            problems.append(_problem(min(group, key=lambda entry: entry.issue.number), "number",
+                                     f"{year}年缺第{numbers}{kind}：不在本档案的，在 {PUBLICATION_FILE} 的 series "
+                                     f"中说明（start: 首期，elsewhere: 存于别处的）"
+                                     f"（{year}: no issue numbered {numbers}）"))
     main = sorted((e for e in loaded if not e.issue.supplement and e.issue.serial),
                   key=lambda entry: (entry.issue.year, entry.issue.number))
     for before, after in zip(main, main[1:], strict=False):
-        expected = before.issue.serial + 1 if before.issue.serial else None
+        between = sum(1 for y, s, n in elsewhere
+                      if not s and (before.issue.year, before.issue.number) < (y, n) < (after.issue.year,
+                                                                                        after.issue.number))
+        expected = before.issue.serial + 1 + between if before.issue.serial else None
         if after.issue.serial != expected and (after.issue.year, after.issue.number) != (before.issue.year,
                                                                                      before.issue.number):
             problems.append(_problem(after, "serial", f"总第{after.issue.serial}期 follows 总第{before.issue.serial}期 "
                                                       f"({display_path(before.path)}): expected 总第{expected}期"))
     return problems
+
+
+def _stem_parts(stem: str) -> tuple[int, bool, int]:
+    """An issue's stem as (year, 增刊, number): 2018-z01 is (2018, True, 1)."""
+    year, _, number = stem.partition("-")
+    return int(year), number.startswith("z"), int(number.removeprefix("z"))
 
 
 def _problem(entry: Entry, field: str, message: str) -> Problem:

@@ -205,6 +205,18 @@ class Article(Model):
         return self.toc_title or self.headline
 
 
+ISSUE_STEM = r"^\d{4}-z?\d{2,3}$"  # an issue by its file's stem: 2018-06, or 2018-z01 for a 增刊
+
+
+class Series(Model):
+    """Where the archive's numbering starts and what of it is kept elsewhere (bulletin check --all)."""
+
+    start: str | None = Field(default=None, pattern=ISSUE_STEM)
+    """The first issue in this archive (2018-06): the numbers before it, that year, are not looked for."""
+    elsewhere: list[Annotated[str, Field(pattern=ISSUE_STEM)]] = []
+    """Issues that exist but are not kept here (on paper only: [2018-07, 2018-08]), not reported missing."""
+
+
 class Proofread(Model):
     """What the proofreader (bulletin check) reports."""
 
@@ -234,6 +246,7 @@ class Publication(Model):
     fonts: dict[Role, list[str]] = {}
     """An office's own fonts, tried before the free ones, per role (fangsong: [仿宋_GB2312])."""
     proofread: Proofread = Proofread()
+    series: Series = Series()
     """Settings of the proofreader (bulletin check)."""
     code: str = Field(default="bulletin", pattern=r"^[a-z][a-z0-9-]*$")
     """The ASCII name of the bulletin in archive file names (gslxx → archive/2018/gslxx-2018-10.pdf)."""
@@ -314,4 +327,5 @@ class Issue(Publication):
 
 # The keys an issue may take over from the publication file.
 STANDING_KEYS = frozenset(Publication.model_fields)
-PUBLICATION_ONLY = frozenset({"archive", "code"})  # where the archive is and what its files are called: never per issue
+# where the archive is, what its files are called and where its numbering starts: never per issue
+PUBLICATION_ONLY = frozenset({"archive", "code", "series"})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
+import re
 from pathlib import Path
 
 import yaml
@@ -18,7 +18,8 @@ def make_archive(root: Path, years: dict[int, int], first_serial: int = 101) -> 
     issues; 总第N期 runs on from `first_serial`. Each issue is a reference issue with its own numbers, date
     and a topic in every title, so that searches can tell them apart."""
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ROOT / "publication.yaml", root / "publication.yaml")
+    shared = (ROOT / "publication.yaml").read_text(encoding="utf-8")  # but for where the samples' series starts
+    (root / "publication.yaml").write_text(re.sub(r"(?m)^series:\n(?:  .*\n)*", "", shared), encoding="utf-8")
     serial, paths = first_serial, []
     for year, count in sorted(years.items()):
         for number in range(1, count + 1):

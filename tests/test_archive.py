@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,8 @@ from archive_factory import make_archive
 
 from bulletin.archive import Archive, integrity, next_issue, scan
 from bulletin.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -85,9 +88,38 @@ def test_check_all_reports_the_archive_integrity(archive: Path) -> None:
     assert any(e.startswith("issues/2016/2016-09.yaml:") and "the file name says 2016-09, the issue is 2016年第2期"
                in e for e in errors), errors
     assert any("2016年第2期 is also issues/2016/2016-02.yaml" in e for e in errors), errors
-    assert any("2017: no issue numbered 3 (期)" in e for e in errors), errors
+    assert any("2017年缺第3期" in e and "series" in e for e in errors), errors
     assert any(e.startswith("issues/2018/2018-02.yaml:") and "总第150期 follows 总第110期" in e for e in errors), errors
     assert any(e.startswith("issues/2018/2018-03.yaml:") and "总第112期 follows 总第150期" in e for e in errors), errors
+
+
+def test_the_series_says_where_the_archive_starts_and_what_is_kept_elsewhere(archive: Path) -> None:
+    """publication.yaml's series: numbers before the start are not looked for, those kept elsewhere are not
+    missing (nor their 总第N期), and an issue before the start is told; an issue cannot set it."""
+    issues = archive / "issues"
+    for stem in ("2016-01", "2017-03"):
+        (issues / stem[:4] / f"{stem}.yaml").unlink()
+    publication = archive / "publication.yaml"
+    text = re.sub(r"(?m)^series:\n(?:  .*\n)*", "", publication.read_text(encoding="utf-8"))  # the samples' own
+    publication.write_text(text + "series:\n  start: 2016-02\n  elsewhere: [2017-03]\n", encoding="utf-8")
+    result = run("check", "--all", cwd=archive)
+    assert result.returncode == 0, result.stderr
+    assert "缺第" not in result.stderr and "follows" not in result.stderr
+    publication.write_text(text + "series:\n  start: 2016-03\n", encoding="utf-8")
+    result = run("check", "--all", cwd=archive)
+    assert result.returncode == 1
+    assert "issues/2016/2016-02.yaml:" in result.stderr and "在 series.start（2016-03）之前" in result.stderr
+    assert "2017年缺第3期" in result.stderr
+    one = issues / "2016" / "2016-02.yaml"
+    one.write_text(one.read_text(encoding="utf-8") + "series:\n  start: 2016-02\n", encoding="utf-8")
+    assert "series 只能在 publication.yaml 中设定" in run("check", str(one), cwd=archive).stderr
+
+
+def test_the_shipped_archive_passes_check_all() -> None:
+    """The samples are 2018年第6期 and 第10期: publication.yaml says so (series), and check --all agrees."""
+    result = run("check", "--all", cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "缺第" not in result.stderr
 
 
 def test_a_date_outside_its_year_is_caught(archive: Path) -> None:
