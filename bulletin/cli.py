@@ -1,4 +1,5 @@
-"""The command line: bulletin build | check | new | publish | verify | index | search | audit."""
+"""The command line: bulletin init | new | build | check | serve | publish | verify | index | search | import |
+audit."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import contextlib
 import datetime as dt
 import errno
 import os
+import re
 import sys
 import traceback
 from collections.abc import Sequence
@@ -56,6 +58,8 @@ EXAMPLES = {
     "check": ["bulletin check issues/2018/2018-10.yaml        # 校验并校对（validate and proofread）",
               "bulletin check --all --strict                  # 全部期刊与编号（the archive and its numbering）",
               "bulletin check issues/2018/2018-10.yaml --fix  # 应用安全的修改（apply the safe fixes）"],
+    "init": ["bulletin init 工商联信息 --issuer 某某市工商业联合会 --issuer 某某市总商会 --code gslxx",
+             "bulletin init                                    # 在当前文件夹（in the working folder）"],
     "new": ["bulletin new                                     # 下一期（the next issue, dated today）",
             "bulletin new --date 2018-11-05",
             "bulletin new --kind 增刊                         # 本年下一期增刊（the year's next 增刊）"],
@@ -101,6 +105,17 @@ def _parser() -> argparse.ArgumentParser:
     checking.add_argument("--all", action="store_true", help="整个档案 issues/ 及其编号（the whole archive）")
     checking.add_argument("--fix", action="store_true", help="就地应用校对的安全修改（apply the safe fixes in place）")
     checking.add_argument("--strict", action="store_true", help="有任何提示即以 1 退出（exit 1 on any finding）")
+    init = command("init", "新建一个出版物文件夹：带注释的 publication.yaml、issues/ 与第一期"
+                           "（start a new publication folder）", _init)
+    init.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="FOLDER",
+                      help="新出版物的文件夹，默认当前文件夹（the new publication's folder）")
+    init.add_argument("--name", default="工商联信息", help="刊名，默认 工商联信息（the masthead name）")
+    init.add_argument("--issuer", action="append", metavar="编印单位",
+                      help="编印单位，可写多次（an issuer; repeat for each）")
+    init.add_argument("--code", default="bulletin", type=_code,
+                      help="归档文件名用的刊物代号：小写字母、数字、连字符（the archive's file code）")
+    init.add_argument("--date", type=dt.date.fromisoformat, default=None,
+                      help="第一期的日期 YYYY-MM-DD，默认今天（the first issue's date）")
     new = command("new", "建立下一期的文件（create the next issue's file）", _new)
     new.add_argument("--date", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD，默认今天（default: today）")
     new.add_argument("--issues", type=Path, default=None, help="期刊文件夹，默认 issues/（the archive of issue files）")
@@ -162,6 +177,13 @@ def _project_defaults(args: argparse.Namespace) -> None:
             setattr(args, key, default)
     if getattr(args, "paths", None) == [] and args.run is _build:
         args.paths = [root / "issues"]
+
+
+def _code(text: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", text):
+        raise argparse.ArgumentTypeError(f"{text!r}：刊物代号只用小写英文字母、数字与连字符，以字母开头"
+                                         "（lowercase letters, digits and hyphens）")
+    return text
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -295,6 +317,40 @@ def _check(args: argparse.Namespace) -> int:
     archive_problems = [problem for folder in folders for problem in integrity(scan(folder))]
     _print_problems(archive_problems)
     return 1 if status or archive_problems else 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from bulletin.archive import create_new
+    from bulletin.html import environment
+    from bulletin.loader import PUBLICATION_FILE, display_path, find_publication
+    from bulletin.output import write_atomic
+
+    folder: Path = args.folder
+    above = find_publication(folder.resolve() / "issue.yaml")
+    if above is not None:
+        where = "已有" if above.parent == folder.resolve() else "已在出版物文件夹之内："
+        raise BulletinError([Problem(display_path(above), 0, 0, "", f"{where}{PUBLICATION_FILE}，不再新建"
+                                                                    "（a publication is already here）")])
+    date = args.date or dt.date.today()
+    folder.mkdir(parents=True, exist_ok=True)
+    import yaml
+
+    def scalar(value: str) -> str:  # as YAML writes it: quoted where it must be (a colon, a leading *)
+        return str(yaml.safe_dump(value, allow_unicode=True, width=1 << 20)).removesuffix("\n").removesuffix(
+            "\n...").strip()
+
+    issuers = args.issuer or ["某某市工商业联合会", "某某市总商会"]
+    text = environment().get_template("publication.yaml.j2").render(
+        title=" ".join(args.name.split()), name=scalar(args.name), issuers=[scalar(issuer) for issuer in issuers], code=args.code,
+        first=f"{date.year}-01")
+    write_atomic(folder / PUBLICATION_FILE, text.encode("utf-8") + b"\n")
+    for name in ("issues", "build"):
+        (folder / name).mkdir(exist_ok=True)
+    first = create_new(folder / "issues", date)
+    print(f"已建立（created）: {display_path(folder / PUBLICATION_FILE)}, {display_path(first)}")
+    print(f"下一步（next）: 在 {display_path(folder / PUBLICATION_FILE)} 填上本单位的刊名、编印单位与版记，"
+          f"在 {display_path(first)} 写第一期，然后 bulletin build")
+    return 0
 
 
 def _new(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from conftest import ROOT
 
@@ -243,3 +244,32 @@ def test_a_busy_port_is_told_with_what_to_do(project: Path) -> None:
     assert result.returncode == 1
     assert f"端口 {port} 已被占用" in result.stderr and f"--port {port + 1}" in result.stderr
     assert "Errno" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_init_new_build_publish_verify_in_a_fresh_folder(tmp_path: Path) -> None:
+    """A new office's first day, from the README alone: init, write, new, build, publish, verify."""
+    result = run("init", "工商联信息", "--issuer", "某市工商业联合会", "--issuer", "某市总商会", "--code", "gsl",
+                 "--date", "2026-03-02", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "工商联信息"
+    assert "已建立" in result.stdout and (folder / "issues" / "2026" / "2026-01.yaml").is_file()
+    publication = (folder / "publication.yaml").read_text(encoding="utf-8")
+    assert "# 编印单位：刊头中上下叠排" in publication and "  - 某市总商会\n" in publication and "code: gsl\n" in publication
+    again = run("init", "工商联信息", cwd=tmp_path)
+    assert again.returncode == 1 and "已有publication.yaml" in again.stderr
+    assert (folder / "publication.yaml").read_text(encoding="utf-8") == publication  # untouched
+    inside = run("init", "子文件夹", cwd=folder / "issues")
+    assert inside.returncode == 1 and "已在出版物文件夹之内" in inside.stderr
+    assert run("new", "--date", "2026-03-20", cwd=folder / "issues" / "2026").stdout == "2026-02.yaml\n"
+    assert (folder / "issues" / "2026" / "2026-02.yaml").is_file()
+    assert run("check", "--all", cwd=folder).returncode == 0
+    built = run("build", cwd=folder)
+    assert built.returncode == 0, built.stderr
+    assert sorted(p.name for p in (folder / "build").glob("2026-*")) == [
+        "2026-01.docx", "2026-01.pdf", "2026-02.docx", "2026-02.pdf"]
+    published = run("publish", "issues/2026/2026-01.yaml", cwd=folder)
+    assert published.returncode == 0, published.stderr
+    assert run("verify", cwd=folder).returncode == 0
+    with pdfplumber.open(folder / "build" / "2026-01.pdf") as pdf:
+        text = pdf.pages[0].extract_text().replace(" ", "")
+    assert "工商联信息" in text and "2026年第1期" in text and "某市工商业联合会" in text and "某市总商会" in text
