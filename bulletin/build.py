@@ -260,10 +260,12 @@ class Interrupted(Exception):
 
 def build_all(paths: list[Path], out: Path, formats: tuple[str, ...],
               report: Callable[[int, int, Result], None], *, jobs: int | None = None,
-              worker: pdf.Worker | None = None, warn: Callable[[str], None] | None = None) -> list[Result]:
+              worker: pdf.Worker | None = None, warn: Callable[[str], None] | None = None,
+              building: Callable[[int, int, list[Path]], None] | None = None) -> list[Result]:
     """Build every issue that changed since the last build into `out`, on every core: several issues one
     per process, a single issue with its PDF in `worker` (when given) beside it. Ctrl-C stops the workers
-    at once and raises Interrupted; what was finished is in the state, and the next build goes on from there."""
+    at once and raises Interrupted; what was finished is in the state, and the next build goes on from there.
+    `building` is told, as the run starts and after each issue, what is being built now (done, total, paths)."""
     state = State(out, formats)
     if state.damaged and warn:
         warn(f"{state.path}: 构建状态文件无法读取，已重新开始，全部重建"
@@ -276,7 +278,13 @@ def build_all(paths: list[Path], out: Path, formats: tuple[str, ...],
         results.append(result)
         if result.written:
             state.record(result)
-        report(len(results) - (len(paths) - len(stale)), len(stale), result)
+        done = len(results) - (len(paths) - len(stale))
+        report(done, len(stale), result)
+        if building and done < len(stale):
+            building(done, len(stale), stale[done : done + workers])  # in order: the workers' next issues
+
+    if building and stale:
+        building(0, len(stale), stale[:workers])
 
     pool = None
     try:

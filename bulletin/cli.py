@@ -11,9 +11,9 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from bulletin import __version__
 from bulletin.errors import BulletinError, Problem
@@ -256,17 +256,57 @@ def _build_with(args: argparse.Namespace, worker: Worker | None) -> int:
             print(f"{display_path(result.path)}: error: {result.error}"
                   + ("" if args.verbose else " (--verbose shows the traceback)"), file=sys.stderr)
 
+    status = _Status(sys.stderr)
+
+    def building(done: int, total: int, now: list[Path]) -> None:
+        names = "、".join(display_path(path) for path in now)
+        status.show(f"正在排版（building）{f'[{done + 1}/{total}] ' if total > 1 else ''}{names} …")
+
     try:
-        results = build_all(paths, args.out, args.format, report, jobs=args.jobs, worker=worker,
-                            warn=lambda message: print(message, file=sys.stderr))
+        results = build_all(paths, args.out, args.format, status.clearing(report), jobs=args.jobs, worker=worker,
+                            warn=status.clearing(lambda message: print(message, file=sys.stderr)),
+                            building=building)
     except Interrupted as stop:
+        status.clear()
         print(f"已中断：{stop.done}/{stop.total} 期已完成并保留，下次构建从其余的继续（interrupted）", file=sys.stderr)
         return INTERRUPTED
+    finally:
+        status.clear()
     skipped = sum(result.skipped for result in results)
     if skipped:
-        print(f"{skipped} of {len(results)} up to date")
+        print(f"{skipped} 期未改动，不重排（{skipped} of {len(results)} up to date）")
     _tell_after_build(results)
     return 1 if any(result.problems or result.error for result in results) else 0
+
+
+class _Status:
+    """A line that says what is being done now, on a terminal only, written over by the next and cleared
+    before anything else is printed (so that what stays on the screen is the results, line by line)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream, self.shown = stream, False
+        self.live = stream.isatty()
+
+    def show(self, text: str) -> None:
+        if self.live:
+            self.stream.write(f"\r\x1b[K{text}")
+            self.stream.flush()
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+    def clearing(self, tell: Callable[..., None]) -> Callable[..., None]:
+        """`tell`, with the status line cleared first."""
+
+        def cleared(*args: object) -> None:
+            self.clear()
+            tell(*args)
+
+        return cleared
 
 
 def _tell_after_build(results: list[Result]) -> None:
@@ -341,8 +381,8 @@ def _init(args: argparse.Namespace) -> int:
 
     issuers = args.issuer or ["某某市工商业联合会", "某某市总商会"]
     text = environment().get_template("publication.yaml.j2").render(
-        title=" ".join(args.name.split()), name=scalar(args.name), issuers=[scalar(issuer) for issuer in issuers], code=args.code,
-        first=f"{date.year}-01")
+        title=" ".join(args.name.split()), name=scalar(args.name), issuers=[scalar(issuer) for issuer in issuers],
+        code=args.code, first=f"{date.year}-01")
     write_atomic(folder / PUBLICATION_FILE, text.encode("utf-8") + b"\n")
     for name in ("issues", "build"):
         (folder / name).mkdir(exist_ok=True)
