@@ -70,19 +70,22 @@ def break_lines(
     *,
     only: frozenset[int] | None = None,
     ragged: bool = False,
+    joined: Sequence[bool] | None = None,
 ) -> list[Line]:
     """Break `text` into lines: `widths` for the first line and the rest, characters set `spacing`
     apart (points), a gap allowed to shrink by `squeeze` so that a character can be pushed in before
     one is pushed out (0 for lines that are not justified, which are never squeezed). Every line but the
     last is justified to its width; `ragged` lines are not (centred or flush), and then a short line costs
     little (the square of how short it is, as a share of the measure). With `only`, a line may end only at
-    those offsets (a title's word boundaries), unless no line could then be made.
+    those offsets (a title's word boundaries), unless no line could then be made. `joined[i]` says that
+    character i is one glyph with the one before it (—— in a face that draws it as one): the renderer's
+    letter-spacing falls after the glyph, once, so there is no gap between them.
 
     The breaks are chosen for the whole paragraph at once (as Knuth and Plass do for TeX): of all the
     allowed ways, the one whose lines stray least from the natural spacing, so that one unavoidable
     push-in or push-out does not set off others in the lines after it."""
     n = len(text)
-    paragraph = _Paragraph(text, advances, spacing, min(widths), only, ragged)
+    paragraph = _Paragraph(text, advances, spacing, min(widths), only, ragged, joined)
     # Costs only add up: a way that has cost more than one way all through (each line's cheapest end,
     # taken in turn) cannot end cheaper, and is not followed (most paragraphs: only the lines on the grid).
     bound = _greedy_cost(paragraph, widths, spacing, squeeze)
@@ -104,23 +107,24 @@ def break_lines(
     for start, following in zip(starts, starts[1:], strict=False):
         width = widths[0] if start == 0 else widths[1]
         shown = paragraph.shown(start, following)
-        if following >= n and _natural(advances, start, shown, spacing) <= width + EPSILON:
+        if following >= n and paragraph.length(start, shown, spacing) <= width + EPSILON:
             lines.append(Line(start, shown, spacing, justified=False))
         else:
-            gaps = max(shown - start - 1, 1)
+            gaps = max(paragraph.gaps(start, shown), 1)
             lines.append(Line(start, shown, (width - sum(advances[start:shown])) / gaps, justified=True))
     return lines
 
 
-def widest_unbreakable(text: str, advances: Sequence[float], spacing: float) -> float:
+def widest_unbreakable(text: str, advances: Sequence[float], spacing: float,
+                       joined: Sequence[bool] | None = None) -> float:
     """The width of the widest run of `text` that no rule lets a line break inside (a word, a number, a
     character with the marks that may not leave it): the narrowest a column can be without breaking a rule."""
-    paragraph = _Paragraph(text, advances, spacing, float("inf"))
+    paragraph = _Paragraph(text, advances, spacing, float("inf"), joined=joined)
     widest, start = 0.0, 0
     for end in range(1, len(text) + 1):
         if paragraph.allowed[end]:
             shown = paragraph.shown(start, end)
-            widest = max(widest, paragraph.prefix[shown] - paragraph.prefix[start] + (shown - start - 1) * spacing)
+            widest = max(widest, paragraph.length(start, shown, spacing))
             start = paragraph.next_start[end]
     return widest
 
@@ -139,9 +143,11 @@ class _Paragraph:
     """What the search for breaks asks of a paragraph again and again, worked out once."""
 
     def __init__(self, text: str, advances: Sequence[float], spacing: float, width: float,
-                 only: frozenset[int] | None = None, ragged: bool = False) -> None:
+                 only: frozenset[int] | None = None, ragged: bool = False,
+                 joined: Sequence[bool] | None = None) -> None:
         self.text, self.advances, self.spacing, self.ragged = text, advances, spacing, ragged
         self.prefix = list(accumulate(advances, initial=0.0))  # ink of [a, b) = prefix[b] - prefix[a]
+        self.joins = list(accumulate(joined or [False] * len(text), initial=0))  # glued to the one before, below i
         self.narrow = list(accumulate((not is_wide(c) for c in text), initial=0))  # half-width chars before i
         n = len(text)
         self.next_start = list(range(n + 1))  # where the line after one ending at i starts: past the spaces
@@ -162,7 +168,7 @@ class _Paragraph:
                             for i, allowed in enumerate(self.allowed)]
         # The natural length of [0, i) plus one gap, rising with i when no advance is below -spacing: then
         # the shortest line worth trying from a start is found by bisection, not by walking up to it.
-        self.natural = [ink + i * spacing for i, ink in enumerate(self.prefix)]
+        self.natural = [ink + (i - self.joins[i]) * spacing for i, ink in enumerate(self.prefix)]
         self.rising = all(advance + spacing >= 0 for advance in advances)
 
     def _long_words(self, width: float) -> None:
@@ -176,7 +182,7 @@ class _Paragraph:
             end = start
             while end < n and _in_word(text[end]):
                 end += 1
-            if self.prefix[end] - self.prefix[start] + (end - start - 1) * self.spacing > LONG_WORD_SHARE * width:
+            if self.length(start, end, self.spacing) > LONG_WORD_SHARE * width:
                 for i in range(start + 1, end):
                     before, after = text[i - 1], text[i]
                     if after in NO_START or before in NO_END or before == after == "/":
@@ -191,6 +197,14 @@ class _Paragraph:
             return start + 1
         target = self.natural[start] + self.spacing + short_of
         return max(start + 1, bisect_left(self.natural, target, start + 1) - 1)  # one early: rounding
+
+    def gaps(self, start: int, end: int) -> int:
+        """The gaps that letter-spacing widens in [start, end): one after each glyph but the last."""
+        return end - start - 1 - (self.joins[end] - self.joins[start + 1]) if end > start else 0
+
+    def length(self, start: int, end: int, spacing: float) -> float:
+        """The width of [start, end) set `spacing` apart."""
+        return self.prefix[end] - self.prefix[start] + self.gaps(start, end) * spacing
 
     def shown(self, start: int, end: int) -> int:
         """The end of the line [start, end) without the spaces that hang at it (never before its first)."""
@@ -210,38 +224,32 @@ def _candidates(paragraph: _Paragraph, start: int, width: float, spacing: float,
     shortest = -float("inf") if paragraph.ragged else width - MAX_PUSH_OUT * size
     found: list[tuple[int, float]] = []
     for end in range(min(paragraph.first_end(start, shortest), n), n + 1):
-        ink = prefix[end] - prefix[start]
-        if ink + (end - start - 1) * (spacing - squeeze) > width + EPSILON:
+        if paragraph.length(start, end, spacing - squeeze) > width + EPSILON:
             break
-        if end < n and (not allowed[end] or ink + (end - start - 1) * spacing < shortest):
+        if end < n and (not allowed[end] or paragraph.length(start, end, spacing) < shortest):
             continue
         shown = paragraph.shown(start, end)
-        natural = prefix[shown] - prefix[start] + (shown - start - 1) * spacing
+        natural = paragraph.length(start, shown, spacing)
         if end == n and natural <= width + EPSILON:
             found.append((end, 0.0))  # the last line, set at its natural spacing
             continue
         if paragraph.ragged:
             found.append((end, RAGGED_SHORT_COST * ((width - natural) / width) ** 2 + paragraph.penalty[end]))
             continue
-        deviation = ((width - prefix[shown] + prefix[start]) / max(shown - start - 1, 1) - spacing) / size
+        deviation = ((width - prefix[shown] + prefix[start]) / max(paragraph.gaps(start, shown), 1) - spacing) / size
         off_grid = 0.0 if abs(deviation) <= 1e-3 else OFF_GRID_COST / (2 if narrow[shown] > narrow[start] else 1)
         found.append((end, off_grid + deviation**2 * (2 if deviation > 0 else 1) + paragraph.penalty[end]))
     if not found:  # nothing allowed fits: the greedy break (an unbreakable word longer than the line)
-        end = _fit(advances, start, width, spacing)
+        end = _fit(paragraph, start, width, spacing)
         end = end if end >= n else _choose_break(paragraph, start, end, width, spacing - squeeze)
         found.append((end, 1e6))
     return found
 
 
-def _natural(advances: Sequence[float], start: int, end: int, spacing: float) -> float:
-    return sum(advances[start:end]) + (end - start - 1) * spacing
-
-
-def _fit(advances: Sequence[float], start: int, width: float, spacing: float) -> int:
+def _fit(paragraph: _Paragraph, start: int, width: float, spacing: float) -> int:
     """The end of the longest run from `start` that fits at the natural spacing (at least one character)."""
-    used, end = advances[start], start + 1
-    while end < len(advances) and used + spacing + advances[end] <= width + EPSILON:
-        used += spacing + advances[end]
+    end = start + 1
+    while end < len(paragraph.text) and paragraph.length(start, end + 1, spacing) <= width + EPSILON:
         end += 1
     return end
 
@@ -255,7 +263,7 @@ def _choose_break(paragraph: _Paragraph, start: int, end: int, width: float, tig
         return end
     pushed = end + 1
     if (pushed <= n and allowed[pushed]
-            and _natural(paragraph.advances, start, paragraph.shown(start, pushed), tightest) <= width + EPSILON):
+            and paragraph.length(start, paragraph.shown(start, pushed), tightest) <= width + EPSILON):
         return pushed
     for candidate in range(end - 1, start, -1):
         if allowed[candidate]:

@@ -270,27 +270,34 @@ class Typesetter:
         """The text in lines; justified lines squeezed when they must be, the others (`squeeze` false) ragged."""
         text = "".join(span.text for span in spans)
         styles = [(span.bold, span.head) for span in spans for _ in span.text]
-        advances = self._advances(spans, element)
+        advances, joined = self._metrics(spans, element)
         squeezed = L.MAX_SQUEEZE_EM * element.size if squeeze else 0.0
         strut = element.role == L.BODY_ROLE and element.size == L.BODY_SIZE_PT
         return tuple(
             SetLine(_spans(text[line.start : line.end], styles[line.start : line.end]), line.spacing,
                     not (strut and self._in_strut_face(text, styles, line.start, line.end)), line.start)
-            for line in break_lines(text, advances, widths, spacing, squeezed, only=only, ragged=not squeeze)
+            for line in break_lines(text, advances, widths, spacing, squeezed, only=only, ragged=not squeeze,
+                                    joined=joined)
         )
 
     def _advances(self, spans: tuple[Span, ...], element: L.Element) -> list[float]:
+        return self._metrics(spans, element)[0]
+
+    def _metrics(self, spans: tuple[Span, ...], element: L.Element) -> tuple[list[float], list[bool]]:
         """Each character's advance in points, as the renderer sets it: a run that its face draws as one
-        glyph (——) shares that glyph's advance, within a span (a span is a text box of its own)."""
+        glyph (——) shares that glyph's advance, within a span (a span is a text box of its own); and whether
+        it is drawn in one glyph with the character before it (letter-spacing falls once per glyph)."""
         advances: list[float] = []
+        joined: list[bool] = []
         for span in spans:
             chain = self.chains[compose.span_role(span, element.role)]  # type: ignore[index]
             i = 0
             while i < len(span.text):
                 length, advance = chain.composed(span.text, i)
                 advances += [advance * element.size / length] * length
+                joined += [False] + [True] * (length - 1)
                 i += length
-        return advances
+        return advances, joined
 
     def _in_strut_face(self, text: str, styles: list[tuple[bool, int]], start: int, end: int) -> bool:
         """Whether characters [start, end) are all set in the face that gives every line its height and

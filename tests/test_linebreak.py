@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
 from unittest import mock
 
 from hypothesis import given, settings
@@ -110,3 +112,32 @@ def test_a_title_breaks_only_at_the_offsets_it_is_given() -> None:
     text = "字" * 20 + "字" * 10
     lines = break_lines(text, widths_of(text), (WIDTH, WIDTH), 0.0, 0.0, only=frozenset({12}), ragged=True)
     assert [line.end for line in lines] == [12, 30]
+
+
+def test_a_bold_dash_drawn_as_one_glyph_takes_one_gap_of_letter_spacing(tmp_path: Path) -> None:
+    """Noto Serif CJK Bold draws —— as one glyph, and the renderer spaces letters once per glyph: a line
+    that holds it and is squeezed or stretched to the measure must count one gap for the pair, or it ends
+    past the right edge (by up to 0.6 pt before this was fixed). The dash is set at every place of a line."""
+    import statistics
+
+    import pdfplumber
+    from project import build_issue
+
+    filler = "全市各级工商联组织要坚持把服务民营经济高质量发展作为工作主线，推动各项工作落地见效。"
+    body = [f"{'市工商联会员企业' * 4}"[:k] + "**——**" + filler * 3 for k in range(28)]
+    pdf, _ = build_issue(tmp_path, body)
+    ends: dict[bool, list[float]] = {True: [], False: []}
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            lines: list[list[dict[str, Any]]] = []
+            for char in sorted(page.chars, key=lambda char: char["bottom"]):  # a line: one baseline (±5 pt)
+                if lines and abs(char["bottom"] - lines[-1][-1]["bottom"]) < 5:
+                    lines[-1].append(char)
+                else:
+                    lines.append([char])
+            for line in lines:
+                ends[any("—" in char["text"] for char in line)].append(max(char["x1"] for char in line))
+    edge = statistics.mode(round(end, 1) for end in ends[False])  # where the full lines end
+    full = [end for end in ends[True] if end > edge - 5]  # not the last lines of the paragraphs
+    assert len(full) >= 20, full
+    assert all(edge - 0.3 <= end <= edge + 0.15 for end in full), sorted(full)
