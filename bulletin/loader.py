@@ -16,7 +16,7 @@ from pydantic_core import ErrorDetails
 
 from bulletin.errors import BulletinError, Problem, field_path
 from bulletin.inputs import MAX_ISSUE_BYTES, MAX_PHOTO_BYTES, Refused, check_regular, project_root, read_regular
-from bulletin.model import BLOCK_TAGS, PUBLICATION_ONLY, STANDING_KEYS, Issue, Publication
+from bulletin.model import ARCHIVE_ONLY, BLOCK_TAGS, PUBLICATION_ONLY, STANDING_KEYS, Issue, Publication
 
 PUBLICATION_FILE = "publication.yaml"
 MAX_NODES = 100_000  # YAML aliases can multiply a small file into a huge tree ("billion laughs")
@@ -85,18 +85,29 @@ class Loaded:
     issue: Issue
     sources: SourceMap
     path: Path
+    data: dict[str, Any] = field(default_factory=dict)
+    """The plain data the issue was validated from: the issue file's over the publication file's."""
+    inherited: frozenset[str] = frozenset()
+    """The keys of `data` that came from the publication file."""
 
 
-def load(path: Path) -> Loaded:
-    """Read an issue file and the publication file above it into one validated Issue."""
+def load(path: Path, *, resolved: bool = False) -> Loaded:
+    """Read an issue file and the publication file above it into one validated Issue; with `resolved`, an
+    archived edition's source, whole in itself (no publication file is read, and it holds what only the
+    publication file and publish may set)."""
     sources = SourceMap()
     problems: list[Problem] = []
     data = _read(path, sources, problems)
-    for key in PUBLICATION_ONLY & (data.keys() if isinstance(data, dict) else set()):
+    keys = data.keys() if isinstance(data, dict) and not resolved else set()
+    for key in PUBLICATION_ONLY & keys:
         problems.append(sources.problem((key,), f"{key} 只能在 {PUBLICATION_FILE} 中设定，不能逐期设定"
                                                 f"（a publication-level setting: the archive is one for all issues）",
                                         key=True))
-    publication = find_publication(path)
+    for key in ARCHIVE_ONLY & keys:
+        problems.append(sources.problem((key,), f"{key} 由 publish --supersede 写入档案，不能在期刊文件中设定"
+                                                "（set by publish in the archive, not in an issue file）", key=True))
+    publication = None if resolved else find_publication(path)
+    inherited: dict[str, Any] = {}
     if publication is not None:
         standing_sources = SourceMap()
         standing = _read(publication, standing_sources, problems)
@@ -117,7 +128,7 @@ def load(path: Path) -> Loaded:
     problems += _validate(Issue, data, sources)
     if problems:
         raise BulletinError(problems)
-    return Loaded(Issue.model_validate(data), sources, path)
+    return Loaded(Issue.model_validate(data), sources, path, data, frozenset(inherited))
 
 
 def load_publication(path: Path) -> Publication:
