@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
 import stat
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import filelock
+import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bulletin import __version__
@@ -197,9 +200,15 @@ def source_files(loaded: Loaded) -> list[Path]:
     publication = find_publication(loaded.path)
     if publication:
         files.append(publication)
+    return files + [path for _, path in _photo_paths(loaded)]
+
+
+def _photo_paths(loaded: Loaded) -> Iterator[tuple[str, Path]]:
+    """Each photo the issue prints, in order: its name relative to the issue file (as an archived edition
+    keeps it, beside its source), and its file."""
     for article in loaded.issue.articles:
-        files += [loaded.path.parent / photo.photo for photo in article.photos()]
-    return files
+        for photo in article.photos():
+            yield PurePosixPath(os.path.normpath(photo.photo)).as_posix(), loaded.path.parent / photo.photo
 
 
 def source_digest(loaded: Loaded) -> str:
@@ -214,6 +223,55 @@ def font_files(issue: Issue) -> dict[str, Path]:
     """The font files an issue may be set in, by family."""
     faces = {face.family: face.path for chain in issue.font_chains().values() for face in chain.installed}
     return {family: path for family, path in sorted(faces.items()) if path}
+
+
+@functools.cache
+def _font_digest(path: Path) -> str:
+    """A font file's SHA-256 (through the links fonts/ may hold), once per process: a publish and each edition a
+    rebuild checks ask for the same."""
+    return hash_file(path.resolve())
+
+
+# An edition's source: the issue as it was set, whole
+#
+# What an edition was made from is kept with it, in a folder of its own beside its files: source.yaml, the
+# issue with every value it took from the publication file (and, for a corrected edition, the day of the
+# correction, which it prints), and its photos under the names source.yaml gives them. The edition's PDF and
+# DOCX are made from that folder alone, at publish and again by `verify --rebuild`.
+
+SOURCE = "source.yaml"
+SOURCE_HEADING = ("# {title}：发布时的完整来源，即期刊文件加上它沿用的 {publication} 各项；档案据此重建"
+                  "（the issue as published, with the publication's values it used）\n")
+INHERITED_HEADING = "# 以下沿用自 {publication}（inherited from the publication file）\n"
+
+
+class _SourceDumper(yaml.SafeDumper):
+    """YAML as an editor writes it: text of several lines as a block (|), keys in the issue's order."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None)
+
+
+_SourceDumper.add_representer(str, _represent_text)
+
+
+def resolved_source(loaded: Loaded, corrected: dt.date | None = None) -> bytes:
+    """An edition's source.yaml: the issue's own keys (with the day of a correction), then those it took
+    from the publication file; it loads alone (loader.load(…, resolved=True)) into the same issue."""
+    own: dict[str, Any] = {key: value for key, value in loaded.data.items() if key not in loaded.inherited}
+    if corrected is not None:
+        own["corrected"] = corrected
+    inherited = {key: value for key, value in loaded.data.items() if key in loaded.inherited}
+    title = f"{loaded.issue.name} {loaded.issue.issue_line}"
+    text = SOURCE_HEADING.format(title=title, publication=PUBLICATION_FILE) + _dump(own)
+    if inherited:
+        text += INHERITED_HEADING.format(publication=PUBLICATION_FILE) + _dump(inherited)
+    return text.encode()
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return yaml.dump(data, Dumper=_SourceDumper, allow_unicode=True, sort_keys=False, width=1 << 16)
 
 
 # Publishing
@@ -279,6 +337,9 @@ class _Entry(BaseModel):
     published: str
     source_sha256: str
     files: dict[str, str]
+    source: str | None = None  # the edition's source.yaml (entries from before editions kept theirs have none)
+    fonts: dict[str, str] = {}
+    font_files: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -431,7 +492,12 @@ def latest_files(entries: Iterable[Entry], build: Path) -> dict[str, dict[str, P
 
 def archive_name(issue: Issue, edition: int) -> str:
     """The stable ASCII stem of a published file: gslxx-2018-10, and gslxx-2018-10-r2 for a corrected edition."""
-    return f"{issue.code}-{issue.stem}" + (f"-r{edition}" if edition > 1 else "")
+    return edition_stem(manifest_key(issue), edition)
+
+
+def edition_stem(key: str, edition: int) -> str:
+    """An edition's stem from its manifest entry's key and number."""
+    return key + (f"-r{edition}" if edition > 1 else "")
 
 
 @dataclass(frozen=True)
@@ -445,8 +511,13 @@ class Published:
     head: str
 
 
-def publish(loaded: Loaded, render: dict[str, bytes], *, supersede: bool, reason: str | None) -> Published:
-    """Freeze an issue in the archive: its files (never over a published one), then its manifest entry."""
+Render = Callable[[Loaded], dict[str, bytes]]  # an edition's source, loaded, to its files by suffix (pdf, docx)
+PUBLISHED_FORMATS = ("pdf", "docx")
+
+
+def publish(loaded: Loaded, render: Render, *, supersede: bool, reason: str | None) -> Published:
+    """Freeze an issue in the archive: its source (the issue as set, its photos), its files made from that
+    source alone by `render` (never over a published one), then its manifest entry."""
     archive = Archive.of(loaded)
     try:
         lock = archive.lock()
@@ -461,7 +532,7 @@ def publish(loaded: Loaded, render: dict[str, bytes], *, supersede: bool, reason
         lock.release()
 
 
-def _publish_locked(archive: Archive, loaded: Loaded, render: dict[str, bytes], *, supersede: bool,
+def _publish_locked(archive: Archive, loaded: Loaded, render: Render, *, supersede: bool,
                     reason: str | None) -> Published:
     manifest = archive.manifest()
     key = manifest_key(loaded.issue)
@@ -479,19 +550,32 @@ def _publish_locked(archive: Archive, loaded: Loaded, render: dict[str, bytes], 
     edition = len(editions) + 1
     stem = archive_name(loaded.issue, edition)
     folder = archive.root / str(loaded.issue.year)
-    outputs = {folder / f"{stem}.{suffix}": data for suffix, data in render.items()}
-    outputs[folder / f"{stem}.yaml"] = read_source(loaded.path)
+    own = folder / stem  # the edition's source and photos
+    corrected = dt.date.today() if edition > 1 else None
+    sources = {folder / f"{stem}.yaml": read_source(loaded.path), own / SOURCE: resolved_source(loaded, corrected)}
+    sources |= {own / name: read_source(path) for name, path in _photo_paths(loaded)}
+    made = [folder / f"{stem}.{suffix}" for suffix in PUBLISHED_FORMATS]
     listed = {name for entry in manifest.entries for name in entry["files"]}
-    clashes = [path for path in outputs if path.relative_to(archive.root).as_posix() in listed]
+    clashes = [path for path in [*sources, *made] if path.relative_to(archive.root).as_posix() in listed]
     if clashes:
         raise BulletinError([Problem(display_path(path), 0, 0, "", "已在档案清单中，不覆盖（already published）")
                              for path in clashes])
-    recovered = _move_aside([path for path in outputs if path.exists() or path.is_symlink()], archive)
+    recovered = _move_aside(_unlisted([*sources, *made], own), archive)
     written: list[Path] = []
     try:
-        for path, data in outputs.items():
+        for path, data in sources.items():
             write_atomic(path, data, mode=0o444)
             written.append(path)
+        staged = load(own / SOURCE, resolved=True)
+        if staged.issue != loaded.issue.model_copy(update={"corrected": corrected}):
+            raise BulletinError([Problem(display_path(own / SOURCE), 0, 0, "", "完整来源读回后与期刊不同，未发布"
+                                         "（the resolved source does not load as the issue: not published）")])
+        rendered = render(staged)  # the PDF and the DOCX from the archived source and photos alone
+        outputs = {**sources, **{path: rendered[suffix] for path, suffix in zip(made, PUBLISHED_FORMATS, strict=True)}}
+        for path in made:
+            write_atomic(path, outputs[path], mode=0o444)
+            written.append(path)
+        fonts = font_files(staged.issue)
         entry: dict[str, Any] = {
             "key": key,
             "edition": edition,
@@ -499,21 +583,47 @@ def _publish_locked(archive: Archive, loaded: Loaded, render: dict[str, bytes], 
             "date": loaded.issue.date.isoformat(),
             "published": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "source_sha256": digest,
+            "source": (own / SOURCE).relative_to(archive.root).as_posix(),
             "files": {path.relative_to(archive.root).as_posix(): sha256(data) for path, data in outputs.items()},
             "tool": f"bulletin {__version__}",
-            "fonts": {family: sha256(path.read_bytes()) for family, path in font_files(loaded.issue).items()},
+            "fonts": {family: _font_digest(path) for family, path in fonts.items()},
+            "font_files": {family: path.name for family, path in fonts.items()},
         }
-        if edition > 1:
+        if corrected is not None:  # a corrected edition
             entry["supersedes"] = editions[-1]["files"]
             entry["reason"] = reason or ""
+            entry["corrected"] = corrected.isoformat()
         record = manifest.appended(entry)
         write_atomic(archive.manifest_path, record.text().encode(), mode=0o644)  # the commit
     except BaseException:
         for path in written:  # not recorded: not published (what a killed process leaves, the next run moves aside)
             path.unlink(missing_ok=True)
+        _remove_empty(own)
         raise
     archive.journal(record)  # after the commit: a publish stopped here is published; the next one completes this
     return Published("superseded" if edition > 1 else "published", written, recovered, record.head)
+
+
+def _unlisted(targets: list[Path], own: Path) -> list[Path]:
+    """What stands where a publish is to write, no entry listing it: its targets that exist, and whatever is
+    in the edition's own folder (or the folder itself, if it is a link)."""
+    if own.is_symlink():
+        return [own, *(path for path in targets if not path.is_relative_to(own) and _present(path))]
+    inside = [Path(here) / name for here, folders, files in os.walk(own)
+              for name in files + [f for f in folders if (Path(here) / f).is_symlink()]]
+    return [*(path for path in targets if path not in inside and _present(path)), *inside]
+
+
+def _present(path: Path) -> bool:
+    """Whether anything is at `path`, a link to nowhere included."""
+    return path.exists() or path.is_symlink()
+
+
+def _remove_empty(folder: Path) -> None:
+    """The folders a stopped publish made and left empty (never one that holds a file)."""
+    for here, _, _ in os.walk(folder, topdown=False):
+        with contextlib.suppress(OSError):
+            os.rmdir(here)
 
 
 def _move_aside(paths: list[Path], archive: Archive) -> list[tuple[Path, Path]]:
@@ -604,3 +714,87 @@ def verify(archive: Archive, expect: str | None = None) -> Iterator[Finding]:
         if member not in listed:
             yield Finding(f"{shown(member)}: 不在档案清单中（not in the manifest）")
 
+
+
+# Rebuilding: each edition made again from the archive alone
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """An archived edition made again from its source: `differs` names its files whose bytes are not the
+    archived ones; `cannot` says why it could not be made (nothing was compared)."""
+
+    edition: str
+    differs: tuple[str, ...] = ()
+    cannot: str = ""
+
+    @property
+    def same(self) -> bool:
+        return not self.differs and not self.cannot
+
+    def __str__(self) -> str:
+        if self.cannot:
+            return f"{self.edition}: 无法重建（cannot rebuild）：{self.cannot}"
+        if self.differs:
+            return f"{self.edition}: 重建结果与档案不同（rebuilt, differs）：{'、'.join(self.differs)}"
+        return f"{self.edition}: 重建结果与档案逐字节相同（rebuilt to the same bytes）"
+
+
+def rebuild(archive: Archive, render: Render, name: str | None = None) -> Iterator[Rebuilt]:
+    """Every archived edition (or those `name` names: an issue's key, gslxx-2018-10, or one edition's stem,
+    gslxx-2018-10-r2) made again by `render` from its source.yaml and the photos beside it, with this
+    machine's fonts, reading nothing outside the archive, and compared byte for byte with its PDF and DOCX."""
+    entries = archive.manifest().entries
+    chosen = [entry for entry in entries if name in (None, entry["key"], edition_stem(entry["key"], entry["edition"]))]
+    if name is not None and not chosen:
+        raise BulletinError([Problem(display_path(archive.manifest_path), 0, 0, "",
+                                     f"档案中没有 {name}（no such issue or edition in the archive）")])
+    for entry in chosen:
+        yield _rebuild(archive, entry, render)
+
+
+def _rebuild(archive: Archive, entry: dict[str, Any], render: Render) -> Rebuilt:
+    stem = edition_stem(entry["key"], entry["edition"])
+    if not entry.get("source"):
+        return Rebuilt(stem, cannot="发布时档案尚未保存完整来源（published before editions kept their source）")
+    source = archive.member(entry["source"])
+    if source is None:
+        return Rebuilt(stem, cannot=f"{entry['source']}: 指向档案之外，不读取（outside the archive: not read）")
+    try:
+        staged = load(source, resolved=True)
+        fonts = _font_changes(entry, font_files(staged.issue))
+        if fonts:
+            return Rebuilt(stem, cannot=fonts)
+        made = render(staged)
+    except BulletinError as error:
+        return Rebuilt(stem, cannot="；".join(str(problem) for problem in error.problems))
+    outputs = {PurePosixPath(member).suffix.lstrip("."): member for member in entry["files"]
+               if PurePosixPath(member).stem == stem}
+    differs = []
+    for suffix in PUBLISHED_FORMATS:
+        member = outputs.get(suffix, f"{stem}.{suffix}")
+        path = archive.member(member)
+        try:
+            if path is None or hash_file(path) != sha256(made[suffix]):
+                differs.append(member)
+        except OSError:
+            differs.append(member)
+    return Rebuilt(stem, tuple(differs))
+
+
+def _font_changes(entry: dict[str, Any], installed: dict[str, Path]) -> str:
+    """Why this machine's fonts would not set the edition as it was set ("" when they would): a face it was
+    set with is not installed, or not the same file; or a face of its chains is installed that was not."""
+    published: dict[str, str] = entry["fonts"] if isinstance(entry.get("fonts"), dict) else {}
+    names: dict[str, str] = entry["font_files"] if isinstance(entry.get("font_files"), dict) else {}
+    missing = [f"{family}（{names.get(family, '?')}）" for family in published if family not in installed]
+    if missing:
+        return f"字体未安装（font not installed）：{'、'.join(missing)}"
+    changed = [f"{family}（{installed[family].name}）" for family, digest in published.items()
+               if _font_digest(installed[family]) != digest]
+    if changed:
+        return f"字体文件与发布时不同（font file differs from the one published）：{'、'.join(changed)}"
+    added = [family for family in installed if family not in published]
+    if added:
+        return f"发布时未装的字体现已安装，字体链不同（fonts installed since）：{'、'.join(added)}"
+    return ""

@@ -52,12 +52,32 @@ class Result:
 
 def prepare(path: Path) -> tuple[Loaded, Typesetter]:
     """Load and check an issue: every problem at once, or nothing."""
-    loaded = load(path)
+    return checked(load(path))
+
+
+def checked(loaded: Loaded) -> tuple[Loaded, Typesetter]:
+    """A loaded issue and its typesetter, if the typesetting finds no problem; else every problem at once."""
     typesetter = typesetter_for(loaded)
     problems = check(loaded, typesetter)
     if problems:
         raise BulletinError(problems)
     return loaded, typesetter
+
+
+def render_published(loaded: Loaded) -> dict[str, bytes]:
+    """An edition's files as published, from its archived source and the photos beside it alone: the PDF as
+    PDF/A-3b with that source embedded, and the DOCX. What publish writes, and `verify --rebuild` makes again."""
+    from bulletin.html import render_html
+    from bulletin.typeset import set_issue
+    from bulletin.word import render_docx
+
+    loaded, typesetter = checked(loaded)
+    context = set_issue(loaded.issue, typesetter)  # set in lines once, for the PDF and the DOCX
+    html = render_html(loaded.issue, typesetter, context=context)
+    description = f"{loaded.issue.name} {loaded.issue.issue_line}"
+    dates = (loaded.issue.date, loaded.issue.corrected or loaded.issue.date)  # the source's: written, corrected
+    return {"pdf": pdf.render_archival_pdf(html, loaded.path.parent, loaded.path, description, dates),
+            "docx": render_docx(loaded.issue, loaded.path.parent, context)}
 
 
 def render(loaded: Loaded, typesetter: Typesetter, formats: Iterable[str], worker: pdf.Worker | None = None,

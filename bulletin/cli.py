@@ -19,6 +19,7 @@ from bulletin import __version__
 from bulletin.errors import BulletinError, Problem
 
 if TYPE_CHECKING:
+    from bulletin.archive import Archive, Rebuilt
     from bulletin.build import Result
     from bulletin.pdf import Worker
     from bulletin.proofread import Finding
@@ -65,7 +66,9 @@ EXAMPLES = {
             "bulletin new --kind 增刊                         # 本年下一期增刊（the year's next 增刊）"],
     "publish": ["bulletin publish issues/2018/2018-10.yaml",
                 "bulletin publish issues/2018/2018-10.yaml --supersede --reason 更正第2页日期"],
-    "verify": ["bulletin verify", "bulletin verify --expect 3f9a…   # 上次发布记下的链尾（the head noted last time）"],
+    "verify": ["bulletin verify", "bulletin verify --expect 3f9a…   # 上次发布记下的链尾（the head noted last time）",
+               "bulletin verify --rebuild                  # 只凭档案重排每个版本并比对（rebuild every edition）",
+               "bulletin verify --rebuild gslxx-2018-10-r2 # 一个版本（one edition）；gslxx-2018-10：该期各版"],
     "index": ["bulletin index --out site/"],
     "serve": ["bulletin serve issues/2018/2018-10.yaml         # 然后打开 http://127.0.0.1:8000/"],
     "search": ["bulletin search 消薄", "bulletin search 民营经济 --limit 10"],
@@ -159,6 +162,9 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--expect", default=None, metavar="HASH",
                         help="上次发布记下的链尾：其后删去的都会查出"
                              "（the record's last hash as noted at the last publish）")
+    verify.add_argument("--rebuild", nargs="?", const="", default=None, metavar="EDITION",
+                        help="只凭档案（完整来源、照片）重排各版本，与所存 PDF、DOCX 逐字节比对；可指定一期或一个版本"
+                             "（make every edition, or EDITION, again from the archive alone and compare the bytes）")
     return parser
 
 
@@ -403,21 +409,14 @@ def _new(args: argparse.Namespace) -> int:
 
 def _publish(args: argparse.Namespace) -> int:
     from bulletin.archive import publish
-    from bulletin.build import prepare
+    from bulletin.build import prepare, render_published
     from bulletin.loader import display_path
-    from bulletin.pdf import render_archival_pdf
-    from bulletin.word import render_docx
 
     if args.supersede and not args.reason:
         raise BulletinError([Problem(display_path(args.path), 0, 0, "", "--supersede needs --reason '…' (it is "
                                                                         "logged in the manifest)")])
-    loaded, typesetter = prepare(args.path)
-    from bulletin.html import render_html
-
-    pdf = render_archival_pdf(render_html(loaded.issue, typesetter), args.path.parent, args.path,
-                              f"{loaded.issue.name} {loaded.issue.issue_line}")
-    outputs = {"pdf": pdf, "docx": render_docx(loaded.issue, args.path.parent)}
-    done = publish(loaded, outputs, supersede=args.supersede, reason=args.reason)
+    loaded, _ = prepare(args.path)  # the editor's file: its problems are found in it, before the archive is locked
+    done = publish(loaded, render_published, supersede=args.supersede, reason=args.reason)
     for path, aside in done.recovered:
         print(f"{display_path(path)}: 不在档案清单中（上次发布中断留下的），已移到 {display_path(aside)}",
               file=sys.stderr)
@@ -535,8 +534,25 @@ def _verify(args: argparse.Namespace) -> int:
     count = len(published_files(manifest))
     bad = {finding.member for finding in findings if finding.member}
     print(f"{count - len(bad)} of {count} published files verified")
+    rebuilt = [] if args.rebuild is None else _rebuild(archive, args.rebuild or None)
     print(f"档案链尾 (record's last hash): {manifest.head}")
-    return 1 if findings else 0
+    return 1 if findings or not all(result.same for result in rebuilt) else 0
+
+
+def _rebuild(archive: Archive, name: str | None) -> list[Rebuilt]:
+    """Each edition (or those `name` names) made again from the archive alone, told as it is compared (outside
+    the lock: what is published never changes, and a publish need not wait for the rendering)."""
+    from bulletin.archive import rebuild
+    from bulletin.build import render_published
+
+    results = []
+    for result in rebuild(archive, render_published, name):
+        print(result, file=sys.stdout if result.same else sys.stderr, flush=True)
+        results.append(result)
+    same = sum(result.same for result in results)
+    print(f"重建 {len(results)} 个版本，{same} 个与档案逐字节相同（{same} of {len(results)} editions rebuilt to the "
+          "same bytes）")
+    return results
 
 
 def run() -> NoReturn:

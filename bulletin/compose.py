@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from bulletin import layout as L
 from bulletin.loader import FieldPath
 from bulletin.markup import Parsed, Span, join_lines, paragraph_spans
-from bulletin.model import Article, Issue, Photo, PhotoRow, Prose, Table
+from bulletin.model import Article, Issue, Photo, PhotoRow, Prose, Table, date_text
 
 TOC_HEADING = "目　录"
 TOC_MARK = "※"  # before each entry of the 目录
 NOTE_LABEL = "编者按："
 SUBTITLE_DASH = "——"
 PAGE_NUMBER = ("— ", " —")  # around the page's number: — 1 —
+CORRECTION_MARK = "更正版"  # under the issue line of a corrected edition, with the day of the correction
 HEADING_STYLES = {0: "p", 1: "h1", 2: "h2", 3: "h3", 4: "h4"}  # a paragraph's level to its element
 SUBHEAD = "subhead"  # the element of a heading without a number
 # A reprint's lines, as internal bulletins print them at the foot of the article: 来源, 作者 and 发布时间 on one
@@ -29,6 +30,17 @@ REPRINT_LINK = "原文链接"
 
 
 COLUMN_BRACKETS = ("【", "】")
+
+
+def correction_line(issue: Issue) -> str | None:
+    """A corrected edition's mark, 更正版（2026年12月1日）: the day it was corrected; a first edition has none."""
+    return f"{CORRECTION_MARK}（{date_text(issue.corrected)}）" if issue.corrected else None
+
+
+def elements(issue: Issue) -> dict[str, L.Element]:
+    """The elements the issue's stylesheet and DOCX styles define: all but the correction mark, which only a
+    corrected edition has (a first edition's files stay byte for byte what they were before editions had one)."""
+    return {name: element for name, element in L.ELEMENTS.items() if name != "correction" or issue.corrected}
 
 
 @dataclass(frozen=True)
@@ -143,6 +155,8 @@ def texts(issue: Issue) -> Iterator[tuple[FieldPath, str, str, int]]:
     yield ("name",), issue.name, "name", 0
     yield ("kind",), issue.kind, "kind", 0
     yield ("number",), issue.issue_line, "number", 0
+    if correction := correction_line(issue):
+        yield ("corrected",), correction, "correction", 0
     yield ("date",), issue.date_text, "issuer", 0
     yield ("toc",), TOC_HEADING, "toc-heading", 0
     yield ("toc",), TOC_MARK, "toc-item", 0

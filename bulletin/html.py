@@ -77,6 +77,7 @@ def render_css(typesetter: Typesetter) -> str:
     faces, roles = font_rules(typesetter.chains, typesetter.used_faces())
     return environment().get_template("issue.css.j2").render(
         L=layout,
+        elements=compose.elements(typesetter.issue),
         faces=faces,
         roles=roles,
         red=RED,

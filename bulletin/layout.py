@@ -194,6 +194,7 @@ ELEMENTS: dict[str, Element] = {
     "name": Element("xiaobiaosong", MASTHEAD_MAX_SIZE_PT, "center", "Masthead", red=True),
     "kind": Element("xiaobiaosong", KIND_SIZE_PT, "center", "Issue Kind", red=True),
     "number": Element("fangsong", BODY_SIZE_PT, "center", "Issue Line"),
+    "correction": Element("kaiti", BODY_SIZE_PT, "center", "Correction Mark"),  # 更正版（日期）, under the issue line
     "issuer": Element("fangsong", BODY_SIZE_PT, "left", "Issuer"),
     "red-rule": Element("fangsong", BODY_SIZE_PT, "left", "Masthead Rule", red=True),
     "toc-heading": Element("heiti", BODY_SIZE_PT, "center", "TOC Heading"),

@@ -16,7 +16,7 @@ from pydantic_core import ErrorDetails
 
 from bulletin.errors import BulletinError, Problem, field_path
 from bulletin.inputs import MAX_ISSUE_BYTES, MAX_PHOTO_BYTES, Refused, check_regular, project_root, read_regular
-from bulletin.model import BLOCK_TAGS, PUBLICATION_ONLY, STANDING_KEYS, Issue, Publication
+from bulletin.model import ARCHIVE_ONLY, BLOCK_TAGS, PUBLICATION_ONLY, STANDING_KEYS, Issue, Publication
 
 PUBLICATION_FILE = "publication.yaml"
 MAX_NODES = 100_000  # YAML aliases can multiply a small file into a huge tree ("billion laughs")
@@ -85,14 +85,20 @@ class Loaded:
     issue: Issue
     sources: SourceMap
     path: Path
+    data: dict[str, Any] = field(default_factory=dict)
+    """The plain data the issue was validated from: the issue file's over the publication file's."""
+    inherited: frozenset[str] = frozenset()
+    """The keys of `data` that came from the publication file."""
 
 
-def load(path: Path) -> Loaded:
-    """Read an issue file and the publication file above it into one validated Issue."""
-    data, sources, problems = _gather(path)
+def load(path: Path, *, resolved: bool = False) -> Loaded:
+    """Read an issue file and the publication file above it into one validated Issue; with `resolved`, an
+    archived edition's source, whole in itself (no publication file is read, and it holds what only the
+    publication file and publish may set)."""
+    data, sources, problems, inherited = _gather(path, resolved)
     if problems:
         raise BulletinError(problems)
-    return Loaded(Issue.model_validate(data), sources, path)
+    return Loaded(Issue.model_validate(data), sources, path, data, inherited)
 
 
 @dataclass(frozen=True)
@@ -121,9 +127,9 @@ def _stand_ins(data: dict[str, Any]) -> tuple[Any, ...]:
 def salvage(path: Path) -> Salvaged:
     """load(), but problems do not stop it: the problems, and the issue as far as it stands once each value
     in the wrong is set aside (none when the file does not parse)."""
-    data, sources, problems = _gather(path)
+    data, sources, problems, inherited = _gather(path)
     if not problems:
-        return Salvaged([], Loaded(Issue.model_validate(data), sources, path))
+        return Salvaged([], Loaded(Issue.model_validate(data), sources, path, data, inherited))
     if not isinstance(data, dict):
         return Salvaged(problems, None)
     tried: dict[FieldPath, int] = {}
@@ -165,18 +171,24 @@ def _stand_in(data: Any, path: FieldPath, value: Any) -> bool:
     return False
 
 
-def _gather(path: Path) -> tuple[Any, SourceMap, list[Problem]]:
-    """An issue file read over its publication file: the data, where each value stands, and every problem
-    (of the YAML, of the publication, of the photos and of the schema)."""
+def _gather(path: Path, resolved: bool = False) -> tuple[Any, SourceMap, list[Problem], frozenset[str]]:
+    """An issue file read over its publication file (`resolved`: alone, see load): the data, where each
+    value stands, every problem (of the YAML, of the publication, of the photos and of the schema), and the
+    keys that came from the publication file."""
     sources = SourceMap()
     problems: list[Problem] = []
     data = _read(path, sources, problems)
     read = len(problems)  # the problems of reading the issue file itself (a value YAML cannot build)
-    for key in PUBLICATION_ONLY & (data.keys() if isinstance(data, dict) else set()):
+    keys = data.keys() if isinstance(data, dict) and not resolved else set()
+    for key in PUBLICATION_ONLY & keys:
         problems.append(sources.problem((key,), f"{key} 只能在 {PUBLICATION_FILE} 中设定，不能逐期设定"
                                                 f"（a publication-level setting: the archive is one for all issues）",
                                         key=True))
-    publication = find_publication(path)
+    for key in ARCHIVE_ONLY & keys:
+        problems.append(sources.problem((key,), f"{key} 由 publish --supersede 写入档案，不能在期刊文件中设定"
+                                                "（set by publish in the archive, not in an issue file）", key=True))
+    publication = None if resolved else find_publication(path)
+    inherited: dict[str, Any] = {}
     if publication is not None:
         standing_sources = SourceMap()
         standing = _read(publication, standing_sources, problems)
@@ -192,13 +204,13 @@ def _gather(path: Path) -> tuple[Any, SourceMap, list[Problem]]:
         if not problems:
             problems.append(Problem(display_path(path), 1, 1, "", "an issue is a mapping of keys to values, got "
                                                                   f"{describe(data)}"))
-        return None, sources, problems  # no issue to speak of, or none without the publication's values
+        return None, sources, problems, frozenset()  # no issue to speak of, or none without the publication's
     told = {field_path(spot) for spot in _unreadable(data)} if read else set()  # values YAML could not build
     if any(problem.field not in told for problem in problems[:read]):
-        return None, sources, problems  # the file itself is in the wrong (a key twice, too large)
+        return None, sources, problems, frozenset()  # the file itself is in the wrong (a key twice, too large)
     _check_assets(data, path.parent, sources, problems)
     problems += [problem for problem in _validate(Issue, data, sources) if problem.field not in told]
-    return data, sources, problems
+    return data, sources, problems, frozenset(inherited)
 
 
 def _unreadable(data: Any, path: FieldPath = ()) -> Iterator[FieldPath]:

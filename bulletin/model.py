@@ -26,6 +26,11 @@ Kind = Literal["专刊", "增刊", "正刊"]
 DistributionLabel = Literal["报", "送", "发", "抄送", "分送"]
 
 
+def date_text(day: dt.date) -> str:
+    """A date as printed: 2018年6月5日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 class Model(BaseModel):
     """Every model: unknown keys are errors, numbers given for text are taken as text. (The docstring under
     each field is for its readers: nothing asks for it at run time, so pydantic is not told to read the
@@ -170,9 +175,9 @@ class Article(Model):
     @classmethod
     def _published_text(cls, value: Any) -> Any:
         if isinstance(value, dt.datetime):
-            return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+            return f"{date_text(value)} {value:%H:%M}"
         if isinstance(value, dt.date):
-            return f"{value.year}年{value.month}月{value.day}日"
+            return date_text(value)
         return value
 
     @field_validator("body", mode="before")
@@ -280,6 +285,9 @@ class Issue(Publication):
     """Print a 目录: true, false, or unset for "when there are two articles or more"."""
     articles: list[Article] = Field(min_length=1)
     """The articles, in order."""
+    corrected: dt.date | None = None
+    """更正版: the day of this corrected edition, printed under the issue line. Set by publish --supersede in
+    the edition's archived source, never in an issue file."""
 
     @model_validator(mode="after")
     def _date_in_year(self) -> Issue:
@@ -309,7 +317,7 @@ class Issue(Publication):
     @property
     def date_text(self) -> str:
         """The date as printed: 2018年6月5日."""
-        return f"{self.date.year}年{self.date.month}月{self.date.day}日"
+        return date_text(self.date)
 
     @property
     def shows_toc(self) -> bool:
@@ -329,3 +337,4 @@ class Issue(Publication):
 STANDING_KEYS = frozenset(Publication.model_fields)
 # where the archive is, what its files are called and where its numbering starts: never per issue
 PUBLICATION_ONLY = frozenset({"archive", "code", "series"})
+ARCHIVE_ONLY = frozenset({"corrected"})  # what publish writes into an edition's archived source: never by an editor

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import datetime as dt
 import functools
 import gc
 import hashlib
@@ -140,12 +141,16 @@ def render_pdf(html: str, assets: Path, css: str = "") -> bytes:
     return pdf
 
 
-def render_archival_pdf(html: str, assets: Path, source: Path, description: str) -> bytes:
-    """An issue's HTML as PDF/A-3b with its YAML source embedded, so that the record carries its own source."""
+def render_archival_pdf(html: str, assets: Path, source: Path, description: str,
+                        dates: tuple[dt.date, dt.date]) -> bytes:
+    """An issue's HTML as PDF/A-3b with its YAML source embedded, so that the record carries its own source.
+    The source is dated `dates` (created, modified: the issue's days, as the PDF's own dates are), never
+    the clock's: the same issue gives the same bytes."""
     weasyprint = engine.weasyprint()
     data = source.read_bytes()
+    created, modified = (dt.datetime(day.year, day.month, day.day) for day in dates)
     attachment = weasyprint.Attachment(string=data, name=source.name, description=description,
-                                       relationship="Source")
+                                       relationship="Source", created=created, modified=modified)
     pdf: bytes = render_document(html, assets).write_pdf(
         pdf_identifier=_identifier(html.encode(), data), pdf_variant="pdf/a-3b", attachments=[attachment])
     return pdf

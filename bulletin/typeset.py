@@ -378,7 +378,8 @@ def set_issue(issue: Issue, typesetter: Typesetter) -> dict[str, object]:
     )
     return {"issue": issue, "articles": articles, "toc": toc,
             "toc_heading": t.ragged(compose.TOC_HEADING, "toc-heading"), "colophon": colophon if composed else None,
-            "name_size": masthead_size(issue.name), "issuers": t.spread(issue.issuers, "issuer")}
+            "name_size": masthead_size(issue.name), "issuers": t.spread(issue.issuers, "issuer"),
+            "correction": compose.correction_line(issue)}
 
 
 def set_toc(issue: Issue, t: Typesetter) -> list[Block]:

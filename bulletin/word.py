@@ -124,7 +124,7 @@ def _setup_styles(document: Document, issue: Issue) -> None:
     # Normal carries the body size too: LibreOffice sizes the docGrid's character pitch from it.
     known = {style.name: style for style in styles}
     _paragraph_style(document, known, issue, "normal", L.Element("fangsong", L.BODY_SIZE_PT, "justify", "Normal"))
-    for name, element in L.ELEMENTS.items():
+    for name, element in compose.elements(issue).items():
         _paragraph_style(document, known, issue, name, element)
     _style(document, known, L.AUTOMATIC_BREAK_STYLE, WD_STYLE_TYPE.CHARACTER)
     strong = _style(document, known, STRONG, WD_STYLE_TYPE.CHARACTER)
@@ -399,6 +399,8 @@ def _add_masthead(document: Document, issue: Issue) -> None:
     if issue.kind != "正刊":
         _paragraph(document, "kind", _text(issue.kind))
     _paragraph(document, "number", _text(issue.issue_line))
+    if correction := compose.correction_line(issue):
+        _paragraph(document, "correction", _text(correction))
     rows = len(issue.issuers)
     longest = max(len(issuer) for issuer in issue.issuers) * L.BODY_SIZE_PT
     beside = L.COMPILED_BY_WIDTH_CHARS * L.BODY_SIZE_PT

@@ -134,11 +134,12 @@ def test_build_only_rebuilds_what_changed(archive: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert "[12/12]" in first.stdout
     again = run("build", "issues", "--format", "docx", cwd=archive)
-    assert again.returncode == 0 and again.stdout == "12 of 12 up to date\n"
+    assert again.returncode == 0 and again.stdout == "12 期未改动，不重排（12 of 12 up to date）\n"
     path = archive / "issues" / "2017" / "2017-02.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: 修订", 1), encoding="utf-8")
     third = run("build", "issues", "--format", "docx", cwd=archive)
-    assert third.stdout == "issues/2017/2017-02.yaml -> build/2017-02.docx\n11 of 12 up to date\n"
+    assert third.stdout == ("issues/2017/2017-02.yaml -> build/2017-02.docx\n"
+                            "11 期未改动，不重排（11 of 12 up to date）\n")
     publication = archive / "publication.yaml"
     publication.write_text(publication.read_text(encoding="utf-8").replace("王静", "王敬"), encoding="utf-8")
     fourth = run("build", "issues", "--format", "docx", cwd=archive)
@@ -150,11 +151,12 @@ def test_publish_freezes_and_verify_checks(archive: Path) -> None:
     result = run("publish", issue, cwd=archive)
     assert result.returncode == 0, result.stderr
     folder = archive / "archive" / "2018"
-    assert sorted(p.name for p in folder.iterdir()) == ["gslxx-2018-02.docx", "gslxx-2018-02.pdf",
+    assert sorted(p.name for p in folder.iterdir()) == ["gslxx-2018-02", "gslxx-2018-02.docx", "gslxx-2018-02.pdf",
                                                         "gslxx-2018-02.yaml"]
     manifest = json.loads((archive / "archive" / "manifest.json").read_text(encoding="utf-8"))
     (entry,) = [e for e in manifest["entries"] if e["key"] == "gslxx-2018-02"]
-    assert set(entry["files"]) == {"2018/gslxx-2018-02.pdf", "2018/gslxx-2018-02.docx", "2018/gslxx-2018-02.yaml"}
+    assert set(entry["files"]) == {"2018/gslxx-2018-02.pdf", "2018/gslxx-2018-02.docx", "2018/gslxx-2018-02.yaml",
+                                   "2018/gslxx-2018-02/source.yaml"}
     assert entry["tool"].startswith("bulletin ") and "FandolFang" in entry["fonts"]
     pdf = (folder / "gslxx-2018-02.pdf").read_bytes()
     meta = subprocess.run(["pdfinfo", "-meta", "archive/2018/gslxx-2018-02.pdf"], cwd=archive, capture_output=True,
@@ -162,7 +164,8 @@ def test_publish_freezes_and_verify_checks(archive: Path) -> None:
     assert 'pdfaid:part="3"' in meta and 'pdfaid:conformance="B"' in meta and "工商联信息 2018年第2期" in meta
     detach = ["pdfdetach", "-save", "1", "-o", str(archive / "attached.yaml"), "archive/2018/gslxx-2018-02.pdf"]
     subprocess.run(detach, cwd=archive, check=True)
-    assert (archive / "attached.yaml").read_bytes() == (archive / issue).read_bytes()  # the record's own source
+    assert (archive / "attached.yaml").read_bytes() == (folder / "gslxx-2018-02" / "source.yaml").read_bytes()
+    assert (folder / "gslxx-2018-02.yaml").read_bytes() == (archive / issue).read_bytes()  # the editor's file too
     assert run("publish", issue, cwd=archive).stdout == f"{issue}: already published, unchanged\n"
     path = archive / issue
     path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: 更正", 1), encoding="utf-8")
@@ -177,7 +180,7 @@ def test_publish_freezes_and_verify_checks(archive: Path) -> None:
     verified = run("verify", cwd=archive)
     head = Archive(archive / "archive").manifest().head
     assert verified.returncode == 0
-    assert verified.stdout == f"6 of 6 published files verified\n档案链尾 (record's last hash): {head}\n"
+    assert verified.stdout == f"8 of 8 published files verified\n档案链尾 (record's last hash): {head}\n"
     assert f"档案链尾 (record's last hash): {head}" in corrected.stdout
     (folder / "gslxx-2018-02.docx").chmod(0o644)
     (folder / "gslxx-2018-02.docx").write_bytes(b"tampered")
@@ -189,12 +192,14 @@ def test_publish_freezes_and_verify_checks(archive: Path) -> None:
         "archive/2018/gslxx-2018-02.docx: 已被改动，SHA-256 与发布时不同（altered）",
         "archive/2018/gslxx-2018-02-r2.yaml: 缺失（missing）",
     ]
-    assert broken.stdout.startswith("4 of 6 published files verified\n")
+    assert broken.stdout.startswith("6 of 8 published files verified\n")
 
 
 def test_published_files_are_read_only(archive: Path) -> None:
     assert run("publish", "issues/2016/2016-01.yaml", cwd=archive).returncode == 0
-    for path in (archive / "archive" / "2016").iterdir():
+    files = [path for path in (archive / "archive" / "2016").rglob("*") if path.is_file()]
+    assert len(files) == 4  # the PDF, the DOCX, the issue file, and the edition's source.yaml
+    for path in files:
         assert path.stat().st_mode & 0o222 == 0, path
     assert Archive(archive / "archive").manifest().editions("gslxx-2016-01")[0]["edition"] == 1
 
