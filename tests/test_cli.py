@@ -272,6 +272,8 @@ def test_init_new_build_publish_verify_in_a_fresh_folder(tmp_path: Path) -> None
     published = run("publish", "issues/2026/2026-01.yaml", cwd=folder)
     assert published.returncode == 0, published.stderr
     assert run("verify", cwd=folder).returncode == 0
+    rebuilt = run("verify", "--rebuild", cwd=folder)  # from the archive alone, to the same bytes
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     with pdfplumber.open(folder / "build" / "2026-01.pdf") as pdf:
         text = pdf.pages[0].extract_text().replace(" ", "")
     assert "工商联信息" in text and "2026年第1期" in text and "某市工商业联合会" in text and "某市总商会" in text
