@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from bulletin import __version__
+from bulletin import __version__, i18n
 from bulletin.errors import BulletinError, Problem
 
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ INTERRUPTED = 130  # the exit status of a command stopped by Ctrl-C (128 + SIGIN
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; exit status 0 when all went through, 1 when anything did not. Bare `bulletin` shows
     the help."""
+    i18n.use(i18n.language_for(_publication_language()))
     parser = _parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
@@ -49,6 +50,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         print(f"error: {error}" + ("" if args.verbose else " (--verbose shows the traceback)"), file=sys.stderr)
     return 1
+
+
+def _publication_language() -> str | None:
+    """What the publication around the working folder says of its language (None: it says nothing, or its
+    file cannot be read now; its problems are told when a command reads it)."""
+    import yaml
+
+    from bulletin.inputs import MAX_ISSUE_BYTES, Refused, read_regular
+    from bulletin.loader import find_publication
+
+    publication = find_publication(Path.cwd() / "issue.yaml")
+    try:  # composed, not constructed: its aliases are not expanded
+        node = yaml.compose(read_regular(publication, MAX_ISSUE_BYTES).decode("utf-8-sig")) if publication else None
+    except (OSError, Refused, ValueError, yaml.YAMLError, RecursionError):
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    said = [value.value for key, value in node.value if isinstance(key, yaml.ScalarNode) and key.value == "language"
+            and isinstance(value, yaml.ScalarNode)]
+    return str(said[0]) if said else None
 
 
 # Each command's examples, shown by its --help (run from anywhere inside the publication's folder).

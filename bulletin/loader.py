@@ -15,8 +15,9 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from bulletin.errors import BulletinError, Problem, field_path
+from bulletin.i18n import N_, _
 from bulletin.inputs import MAX_ISSUE_BYTES, MAX_PHOTO_BYTES, Refused, check_regular, project_root, read_regular
-from bulletin.model import ARCHIVE_ONLY, BLOCK_TAGS, PUBLICATION_ONLY, STANDING_KEYS, Issue, Publication
+from bulletin.model import ARCHIVE_ONLY, BLOCK_EXPECTED, BLOCK_TAGS, PUBLICATION_ONLY, STANDING_KEYS, Issue, Publication
 
 PUBLICATION_FILE = "publication.yaml"
 MAX_NODES = 100_000  # YAML aliases can multiply a small file into a huge tree ("billion laughs")
@@ -134,7 +135,7 @@ def salvage(path: Path) -> Salvaged:
         return Salvaged(problems, None)
     tried: dict[FieldPath, int] = {}
     stand_ins = _stand_ins(data)
-    for _ in range(MAX_REPAIRS):
+    for _round in range(MAX_REPAIRS):
         try:
             issue = Issue.model_validate(data)
         except ValidationError as error:
@@ -181,12 +182,12 @@ def _gather(path: Path, resolved: bool = False) -> tuple[Any, SourceMap, list[Pr
     read = len(problems)  # the problems of reading the issue file itself (a value YAML cannot build)
     keys = data.keys() if isinstance(data, dict) and not resolved else set()
     for key in PUBLICATION_ONLY & keys:
-        problems.append(sources.problem((key,), f"{key} 只能在 {PUBLICATION_FILE} 中设定，不能逐期设定"
-                                                f"（a publication-level setting: the archive is one for all issues）",
+        problems.append(sources.problem((key,), _("{key} is set in {file} only, not issue by issue (it is one "
+                                                  "for the whole archive)").format(key=key, file=PUBLICATION_FILE),
                                         key=True))
     for key in ARCHIVE_ONLY & keys:
-        problems.append(sources.problem((key,), f"{key} 由 publish --supersede 写入档案，不能在期刊文件中设定"
-                                                "（set by publish in the archive, not in an issue file）", key=True))
+        problems.append(sources.problem((key,), _("{key} is written into the archive by publish --supersede, "
+                                                  "not set in an issue file").format(key=key), key=True))
     publication = None if resolved else find_publication(path)
     inherited: dict[str, Any] = {}
     if publication is not None:
@@ -202,8 +203,8 @@ def _gather(path: Path, resolved: bool = False) -> tuple[Any, SourceMap, list[Pr
                 sources.inherit(standing_sources, inherited)
     if not isinstance(data, dict) or any(problem.file != display_path(path) for problem in problems):
         if not problems:
-            problems.append(Problem(display_path(path), 1, 1, "", "an issue is a mapping of keys to values, got "
-                                                                  f"{describe(data)}"))
+            problems.append(Problem(display_path(path), 1, 1, "", _("an issue is a mapping of keys to values, got "
+                                                                    "{got}").format(got=describe(data))))
         return None, sources, problems, frozenset()  # no issue to speak of, or none without the publication's
     told = {field_path(spot) for spot in _unreadable(data)} if read else set()  # values YAML could not build
     if any(problem.field not in told for problem in problems[:read]):
@@ -258,11 +259,14 @@ FULL_WIDTH_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_-]*)\s*：")
 NO_SPACE_AFTER_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_-]*):(?=[^\s/])")
 STAR_VALUE = re.compile(r"^\s*(?:-\s+)?(?:[A-Za-z_][A-Za-z0-9_-]*:\s+)?[*&!%@`]")
 PARSER_WORDS = {  # the parser's words, in the editor's
-    "could not find expected ':'": "这一行不是「键: 值」：缺少半角冒号加空格",
-    "mapping values are not allowed here": "值里有「: 」：这样的值要加引号，或写成块（|）",
-    "found character '\\t' that cannot start any token": "用了制表符（Tab）：YAML 只认空格缩进",
-    "found undefined alias": "以 * 开头的值被当作别名：加引号，或写成块（|）",
-    "expected alphabetic or numeric character, but found": "以 * 或 & 开头的值要加引号，或写成块（|）",
+    "could not find expected ':'": N_("this line is no \"key: value\": a half-width colon and a space are missing"),
+    "mapping values are not allowed here": N_("the value holds \": \": quote such a value, or write it as a block "
+                                              "(|)"),
+    "found character '\\t' that cannot start any token": N_("a tab: YAML indents with spaces only"),
+    "found undefined alias": N_("a value that opens with * is read as an alias: quote it, or write it as a block "
+                                "(|)"),
+    "expected alphabetic or numeric character, but found": N_("a value that opens with * or & must be quoted, "
+                                                              "or written as a block (|)"),
 }
 
 
@@ -275,25 +279,32 @@ def syntax_problem(text: str, where: tuple[int, int], problem: str) -> tuple[int
     for number in range(min(where[0], len(lines)), 0, -1):
         line = lines[number - 1]
         if match := FULL_WIDTH_COLON.match(line):
-            return (number, line.index("：") + 1, f"YAML 语法：「{match.group(2)}」后面是全角冒号「：」，键与值之间"
-                    f"要用半角冒号加空格：{match.group(2)}: …（a full-width colon after a key; YAML says: {problem}）")
+            return (number, line.index("：") + 1, _(
+                "YAML syntax: a full-width colon \"：\" after \"{key}\": write a half-width colon and a space "
+                "between a key and its value: {key}: … (the parser says: {problem})").format(
+                key=match.group(2), problem=problem))
         if "\t" in line[: len(line) - len(line.lstrip())]:
-            return (number, line.index("\t") + 1, "YAML 语法：缩进用了制表符（Tab），YAML 只认空格（a tab in the "
-                                                   f"indentation; YAML says: {problem}）")
+            return (number, line.index("\t") + 1, _("YAML syntax: a tab in the indentation: YAML indents with "
+                                                     "spaces only (the parser says: {problem})").format(
+                                                         problem=problem))
         if match := NO_SPACE_AFTER_COLON.match(line):
-            return (number, match.end() + 1, f"YAML 语法：「{match.group(2)}:」后面要有一个空格：{match.group(2)}: …"
-                                         f"（no space after the colon; YAML says: {problem}）")
+            return (number, match.end() + 1, _("YAML syntax: \"{key}:\" needs a space after the colon: {key}: … "
+                                               "(the parser says: {problem})").format(key=match.group(2),
+                                                                                      problem=problem))
         if number < where[0] - 1:
             break  # the slip is on the line the parser stopped at or the one before
     if where[0] and where[0] <= len(lines) and (star := STAR_VALUE.match(lines[where[0] - 1])):
-        return (where[0], star.end(), f"YAML 语法：以 * 或 & 开头的值要加引号，或写成块（|）（YAML says: {problem}）")
+        return (where[0], star.end(), _("YAML syntax: a value that opens with * or & must be quoted, or written "
+                                        "as a block (|) (the parser says: {problem})").format(problem=problem))
     before = [line for line in lines[: max(where[0] - 1, 0)] if line.strip() and not line.lstrip().startswith("#")]
     if before and where[0] <= len(lines) and _indent(lines[where[0] - 1]) > _indent(before[-1]) and re.match(
             r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_-]*:\s+[^|>\s]", before[-1]):
-        return (where[0], 1, "YAML 语法：这一行比上一行缩进得多，而上一行的键已有值：缩进多了空格？（more indented "
-                             f"than the line before, whose key has a value; YAML says: {problem}）")
+        return (where[0], 1, _("YAML syntax: this line is indented more than the one before, whose key has a "
+                               "value already: a space too many? (the parser says: {problem})").format(problem=problem))
     hint = next((words for known, words in PARSER_WORDS.items() if problem.startswith(known)), "")
-    return (*where, f"YAML 语法：{hint}（YAML syntax: {problem}）" if hint else f"YAML 语法（YAML syntax）：{problem}")
+    if hint:
+        return (*where, _("YAML syntax: {hint} (the parser says: {problem})").format(hint=_(hint), problem=problem))
+    return (*where, _("YAML syntax: {problem}").format(problem=problem))
 
 
 def _indent(line: str) -> int:
@@ -307,12 +318,13 @@ def _read(path: Path, sources: SourceMap, problems: list[Problem]) -> Any:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            problems.append(Problem(name, 0, 0, "", f"the file is {size // 1024} KiB: an issue is at most "
-                                                    f"{MAX_BYTES // 1024 // 1024} MiB of text"))
+            problems.append(Problem(name, 0, 0, "", _("the file is {size} KiB: an issue is at most {limit} MiB of "
+                                                      "text").format(size=size // 1024,
+                                                                     limit=MAX_BYTES // 1024 // 1024)))
             return None
         raw = read_regular(path, MAX_BYTES, within=project_root(path))
     except OSError as error:
-        problems.append(Problem(name, 0, 0, "", f"cannot read the file: {error.strerror}"))
+        problems.append(Problem(name, 0, 0, "", _("cannot read the file: {reason}").format(reason=error.strerror)))
         return None
     except Refused as refusal:
         problems.append(Problem(name, 0, 0, "", str(refusal)))
@@ -321,7 +333,7 @@ def _read(path: Path, sources: SourceMap, problems: list[Problem]) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        problems.append(Problem(name, line, 1, "", "the file is not UTF-8 text (saved as GBK? save it as UTF-8)"))
+        problems.append(Problem(name, line, 1, "", _("the file is not UTF-8 text (saved as GBK? save it as UTF-8)")))
         return None
     sources.lines[name] = text.splitlines()
     try:
@@ -335,17 +347,19 @@ def _read(path: Path, sources: SourceMap, problems: list[Problem]) -> Any:
     except yaml.reader.ReaderError as error:  # a character YAML does not allow in a file
         line = text[: error.position].count("\n") + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
-        problems.append(Problem(name, line, column, "", f"YAML syntax: the character U+{error.character:04X} is not "
-                                                        "allowed in a YAML file (a control character?)"))
+        problems.append(Problem(name, line, column, "", _("YAML syntax: the character U+{code} is not allowed in a "
+                                                          "YAML file (a control character?)").format(
+                                                              code=f"{error.character:04X}")))
         return None
     except yaml.YAMLError as error:
-        problems.append(Problem(name, 0, 0, "", f"YAML syntax: {error}"))
+        problems.append(Problem(name, 0, 0, "", _("YAML syntax: {problem}").format(problem=error)))
         return None
     except RecursionError:
-        problems.append(Problem(name, 0, 0, "", f"the document nests deeper than {MAX_DEPTH} levels"))
+        problems.append(Problem(name, 0, 0, "", _("the document nests deeper than {depth} levels").format(
+            depth=MAX_DEPTH)))
         return None
     if node is None:
-        problems.append(Problem(name, 1, 1, "", "the file is empty"))
+        problems.append(Problem(name, 1, 1, "", _("the file is empty")))
         return None
     walker = _Walker(name, sources, problems)
     try:
@@ -372,12 +386,13 @@ class _Walker:
     def value(self, node: yaml.Node, path: FieldPath, key_node: yaml.Node) -> Any:
         self.count += 1
         if len(path) > MAX_DEPTH:
-            self.problems.append(self._problem(node, path[:2], f"nested deeper than {MAX_DEPTH} levels"))
+            self.problems.append(self._problem(node, path[:2], _("the document nests deeper than {depth} "
+                                                                 "levels").format(depth=MAX_DEPTH)))
             raise _TooDeep
         if self.count > MAX_NODES:
             if self.count == MAX_NODES + 1:
-                self.problems.append(self._problem(node, path, "the document is too large (aliases that expand "
-                                                              f"past {MAX_NODES} values?)"))
+                self.problems.append(self._problem(node, path, _("the document is too large (aliases that expand "
+                                                                "past {count} values?)").format(count=MAX_NODES)))
             return None
         block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
         self.sources.spots[path] = Spot(self.file, node.start_mark.line, node.start_mark.column,
@@ -395,17 +410,18 @@ class _Walker:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problems.append(self._problem(key_node, path, "merge keys (<<) are not supported"))
+                self.problems.append(self._problem(key_node, path, _("merge keys (<<) are not supported")))
                 continue
             key = self._construct(key_node, path)
             if key is _UNREADABLE:
                 continue
             if not isinstance(key, str | int) or isinstance(key, bool):
-                self.problems.append(self._problem(key_node, path, f"a key must be text, got {describe(key)}"))
+                self.problems.append(self._problem(key_node, path, _("a key must be text, got {got}").format(
+                    got=describe(key))))
                 continue
             key = str(key)
             if key in result:
-                self.problems.append(self._problem(key_node, (*path, key), "duplicate key"))
+                self.problems.append(self._problem(key_node, (*path, key), _("duplicate key")))
             result[key] = self.value(value_node, (*path, key), key_node)
         return result
 
@@ -415,14 +431,14 @@ class _Walker:
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as error:  # a tag PyYAML cannot build safely (!!python/..., "=" …)
             reason = getattr(error, "problem", None) or str(error)
-            self.problems.append(self._problem(node, path, f"cannot read this value: {reason}"))
+            self.problems.append(self._problem(node, path, _("cannot read this value: {reason}").format(reason=reason)))
         except (ValueError, OverflowError) as error:  # a date that is no day of the calendar: 2018-06-31
             if node.tag == "tag:yaml.org,2002:timestamp":
-                message = f"{node.value} 不是日历上的日期（not a date of the calendar: {error}）"
+                message = _("{value} is not a date of the calendar ({reason})").format(value=node.value, reason=error)
             elif node.tag == "tag:yaml.org,2002:int":
-                message = f"数字太长：{len(node.value)} 位（a number of {len(node.value)} digits）"
+                message = _("the number is too long: {count} digits").format(count=len(node.value))
             else:
-                message = f"cannot read this value: {error}"
+                message = _("cannot read this value: {reason}").format(reason=error)
             self.problems.append(self._problem(node, path, message))
         return _UNREADABLE
 
@@ -450,33 +466,36 @@ def _check_assets(data: dict[str, Any], folder: Path, sources: SourceMap, proble
 def photo_problem(folder: Path, name: str) -> str | None:
     """What is wrong with a photo, or None: it must be an image file inside the issue's folder."""
     if URL.match(name):
-        return f"a photo is a file beside the issue, not a URL: {name}"
+        return _("a photo is a file beside the issue, not a web address: {name}").format(name=name)
     path = (folder / name).resolve()
     if Path(name).is_absolute() or not path.is_relative_to(folder.resolve()):
-        return f"a photo must be a file in the issue's folder ({display_path(folder)}), not {name}"
+        return _("a photo must be a file in the issue's folder ({folder}), not {name}").format(
+            folder=display_path(folder), name=name)
     if not path.exists():
-        return f"photo file not found: {name}"
+        return _("photo file not found: {name}").format(name=name)
     try:
         check_regular(folder / name, MAX_PHOTO_BYTES, within=folder)
     except Refused as refusal:
-        return f"照片 {name} {refusal}"
+        return _("the photo {name}: {reason}").format(name=name, reason=refusal)
     from PIL import Image
 
     try:
         with Image.open(path) as image:  # reads the header only: a decompression bomb is caught before it bursts
             width, height, kind = image.width, image.height, image.format
     except Image.DecompressionBombError:
-        return f"{name} is an image of more than {MAX_PIXELS} pixels"
+        return _("{name} is an image of more than {count} pixels").format(name=name, count=MAX_PIXELS)
     except (OSError, SyntaxError, ValueError):
-        return f"{name} is not an image (PNG or JPEG)"
+        return _("{name} is not an image (PNG or JPEG)").format(name=name)
     if kind not in IMAGE_FORMATS:
-        return f"{name} is a {kind} file: use PNG or JPEG"
+        return _("{name} is a {kind} file: use PNG or JPEG").format(name=name, kind=kind)
     if width * height > MAX_PIXELS:
-        return f"{name} is {width} × {height} pixels: at most {MAX_PIXELS // 1_000_000} megapixels"
+        return _("{name} is {width} × {height} pixels: at most {count} megapixels").format(
+            name=name, width=width, height=height, count=MAX_PIXELS // 1_000_000)
     try:
         _decode(path)
     except (OSError, SyntaxError, ValueError) as error:
-        return f"照片 {name} 不完整或已损坏，无法解码（truncated or damaged: {error}）"
+        return _("the photo {name} is truncated or damaged and cannot be decoded ({reason})").format(
+            name=name, reason=error)
     return None
 
 
@@ -518,9 +537,11 @@ def _locate(detail: ErrorDetails, data: Any, sources: SourceMap) -> Problem:
         path = (*path, context["field"])
     if detail["type"] == "extra_forbidden":
         return sources.problem(path, _unknown(str(path[-1]), KNOWN_KEYS), key=True)
+    if detail["type"] == "block":
+        return sources.problem(path, _(BLOCK_EXPECTED))
     if detail["type"] == "missing":
         file, line, column = sources.locate(path[:-1])
-        return Problem(file, line, column, field_path(path), "required field is missing")
+        return Problem(file, line, column, field_path(path), _("required field is missing"))
     return sources.problem(path, _message(detail), context.get("offset"))
 
 
@@ -550,59 +571,73 @@ def _message(detail: ErrorDetails) -> str:
     kind, got = detail["type"], describe(detail["input"])
     context = detail.get("ctx") or {}
     expected = {
-        "string_type": "text",
-        "int_type": "a whole number",
-        "int_parsing": "a whole number",
-        "int_from_float": "a whole number",
-        "float_type": "a number",
-        "float_parsing": "a number",
-        "bool_type": "true or false",
-        "bool_parsing": "true or false",
-        "date_type": "a date (YYYY-MM-DD)",
-        "date_parsing": "a date (YYYY-MM-DD)",
-        "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
-        "list_type": "a list",
-        "dict_type": "a mapping of keys to values",
-        "model_type": "a mapping of keys to values",
-        "model_attributes_type": "a mapping of keys to values",
-        "path_type": "a file path",
+        "string_type": _("expected text, got {got}"),
+        "int_type": _("expected a whole number, got {got}"),
+        "int_parsing": _("expected a whole number, got {got}"),
+        "int_from_float": _("expected a whole number, got {got}"),
+        "float_type": _("expected a number, got {got}"),
+        "float_parsing": _("expected a number, got {got}"),
+        "bool_type": _("expected true or false, got {got}"),
+        "bool_parsing": _("expected true or false, got {got}"),
+        "date_type": _("expected a date (YYYY-MM-DD), got {got}"),
+        "date_parsing": _("expected a date (YYYY-MM-DD), got {got}"),
+        "date_from_datetime_parsing": _("expected a date (YYYY-MM-DD), got {got}"),
+        "list_type": _("expected a list, got {got}"),
+        "dict_type": _("expected a mapping of keys to values, got {got}"),
+        "model_type": _("expected a mapping of keys to values, got {got}"),
+        "model_attributes_type": _("expected a mapping of keys to values, got {got}"),
+        "path_type": _("expected a file path, got {got}"),
     }.get(kind)
     if expected:
-        return f"expected {expected}, got {got}"
+        return expected.format(got=got)
     if kind == "literal_error":
-        return f"expected one of {context.get('expected', '').replace(chr(39), '')}, got {got}"
+        *most, last = re.split(r", | or ", context.get("expected", "").replace(chr(39), ""))
+        # TRANSLATORS: the separators of a list of choices: "专刊, 增刊 or 正刊"
+        comma, word = _(", "), _(" or ")
+        choices = comma.join(most) + word + last if most else last
+        return _("expected one of {choices}, got {got}").format(choices=choices, got=got)
     if kind in ("too_short", "string_too_short"):
-        return f"expected at least {context.get('min_length', 1)} item(s), got {got}"
-    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        return f"{detail['msg'].lower()}, got {got}"
+        return _("expected at least {count} item(s), got {got}").format(count=context.get("min_length", 1), got=got)
+    bounds = {"greater_than": _("expected more than {limit}, got {got}"),
+              "greater_than_equal": _("expected at least {limit}, got {got}"),
+              "less_than": _("expected less than {limit}, got {got}"),
+              "less_than_equal": _("expected at most {limit}, got {got}")}
+    if kind in bounds:
+        limit = next((context[key] for key in ("gt", "ge", "lt", "le") if key in context), "")
+        limit = int(limit) if isinstance(limit, float) and limit.is_integer() else limit  # 0, not 0.0
+        return bounds[kind].format(limit=limit, got=got)
     return detail["msg"].removeprefix("Value error, ")
 
 
 def describe(value: Any) -> str:
     """An editor's name for what YAML made of a value."""
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
         return f"{str(value).lower()}"
     if isinstance(value, int | float):
         digits = str(value)
-        return f"the number {digits}" if len(digits) <= 30 else f"a number of {len(digits)} digits"
+        if len(digits) <= 30:
+            return _("the number {value}").format(value=digits)
+        return _("a number of {count} digits").format(count=len(digits))
     if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
+        return _("the date {value}").format(value=value.isoformat())
     if isinstance(value, str):
         shown = value if len(value) <= 30 else value[:29] + "…"
-        return f"the text {shown!r}" if value else "empty text"
+        return _("the text {value}").format(value=repr(shown)) if value else _("empty text")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     return type(value).__name__
 
 
 def _unknown(key: str, known: frozenset[str] | set[str]) -> str:
     """An unknown key, with the nearest known one."""
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
-    return f"unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+    if close:
+        return _("unknown key '{key}' (did you mean '{close}'?)").format(key=key, close=close[0])
+    return _("unknown key '{key}'").format(key=key)
 
 
 def _all_keys() -> frozenset[str]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bulletin.i18n import _
+
 HEADING = re.compile(r"(#{1,4}) +")
 MARKS = re.compile(r"\\\*|\*\*")  # an escaped asterisk, or the ** that opens or closes bold text
 # The numbers of the four heading levels as editors type them, and other numbering that is not a subhead's
@@ -166,11 +168,12 @@ def _spans(text: str, offset: int) -> tuple[Span, ...]:
         current, bold, opened_at = "", not bold, mark.start()
     current += text[position:]
     if bold:
-        raise MarkupError("'**' opens bold text that is never closed (write \\* for an asterisk)", offset + opened_at)
+        raise MarkupError(_("'**' opens bold text that is never closed (write \\* for an asterisk)"),
+                          offset + opened_at)
     if current:
         spans.append(Span(current, bold))
     if not spans:
-        raise MarkupError("empty paragraph", offset)
+        raise MarkupError(_("empty paragraph"), offset)
     return tuple(spans)
 
 

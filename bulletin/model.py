@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from bulletin import markup
 from bulletin.fonts import Chain
+from bulletin.i18n import N_, _
 from bulletin.layout import ROLES
 
 Role = Literal["xiaobiaosong", "fangsong", "kaiti", "heiti", "songti", "bold"]
@@ -88,8 +89,8 @@ class PhotoRow(Model):
     @model_validator(mode="after")
     def _no_own_widths(self) -> PhotoRow:
         if any(photo.width != 1.0 for photo in self.photos):
-            raise PydanticCustomError("photo_row", "photos side by side share the row's width: give width to the "
-                                      "row (photos: …, width: 0.8), not to a photo of it", {})
+            raise PydanticCustomError("photo_row", _("photos side by side share the row's width: give width to the "
+                                        "row (photos: …, width: 0.8), not to a photo of it"), {})
         return self
 
 
@@ -109,10 +110,10 @@ class Table(Model):
     def _rectangular(self) -> Table:
         columns = {len(row) for row in self.table}
         if len(columns) != 1:
-            raise PydanticCustomError("table", "every row needs the same number of cells, got {sizes}",
+            raise PydanticCustomError("table", _("every row needs the same number of cells, got {sizes}"),
                                       {"sizes": sorted(columns)})
         if self.widths is not None and len(self.widths) != columns.pop():
-            raise PydanticCustomError("table", "widths needs one number per column", {})
+            raise PydanticCustomError("table", _("widths needs one number per column"), {})
         return self
 
 
@@ -125,14 +126,15 @@ def _block_tag(item: Any) -> str | None:
     return "prose" if isinstance(item, str | Prose) else None
 
 
+BLOCK_EXPECTED = N_("expected text, a photo (photo: FILE), photos side by side (photos: [...]) or a table "
+                    "(table: ROWS)")
 Block = Annotated[
     Annotated[Prose, Tag("prose")] | Annotated[Photo, Tag("photo")] | Annotated[PhotoRow, Tag("photos")]
     | Annotated[Table, Tag("table")],
     Discriminator(
         _block_tag,
         custom_error_type="block",
-        custom_error_message="expected text, a photo (photo: FILE), photos side by side (photos: [...]) or a "
-                             "table (table: ROWS)",
+        custom_error_message=BLOCK_EXPECTED,  # told in the editor's language by the loader
     ),
 ]
 
@@ -189,7 +191,7 @@ class Article(Model):
     @classmethod
     def _has_text(cls, value: str | None) -> str | None:
         if value is not None and not value.strip():
-            raise PydanticCustomError("title", "a title needs text, not only line breaks", {})
+            raise PydanticCustomError("title", _("a title needs text, not only line breaks"), {})
         return value
 
     @property
@@ -252,6 +254,8 @@ class Publication(Model):
     """An office's own fonts, tried before the free ones, per role (fangsong: [仿宋_GB2312])."""
     proofread: Proofread = Proofread()
     series: Series = Series()
+    language: Literal["zh", "en"] | None = None
+    """The language of the messages, help and preview: zh or en (unset: the locale's, Chinese when it is)."""
     """Settings of the proofreader (bulletin check)."""
     code: str = Field(default="bulletin", pattern=r"^[a-z][a-z0-9-]*$")
     """The ASCII name of the bulletin in archive file names (gslxx → archive/2018/gslxx-2018-10.pdf)."""
@@ -263,8 +267,8 @@ class Publication(Model):
     def _inside(cls, value: str) -> str:
         parts = value.replace("\\", "/").split("/")
         if value.startswith(("/", "\\")) or ":" in value or any(part in ("", ".", "..") for part in parts):
-            raise PydanticCustomError("archive", "档案文件夹须是出版物文件夹下的相对路径，不含 .. 与绝对路径"
-                                      "（a folder under the publication's, without `..`）", {})
+            raise PydanticCustomError("archive", _("the archive is a folder under the publication's, without `..` "
+                                                   "nor an absolute path"), {})
         return value
 
 
@@ -293,7 +297,7 @@ class Issue(Publication):
     def _date_in_year(self) -> Issue:
         if self.date.year != self.year:
             raise PydanticCustomError(
-                "date_year", "the date {date} is not in the issue's year {year}",
+                "date_year", _("the date {date} is not in the issue's year {year}"),
                 {"date": self.date.isoformat(), "year": self.year, "field": "date"},
             )
         return self
@@ -336,5 +340,5 @@ class Issue(Publication):
 # The keys an issue may take over from the publication file.
 STANDING_KEYS = frozenset(Publication.model_fields)
 # where the archive is, what its files are called and where its numbering starts: never per issue
-PUBLICATION_ONLY = frozenset({"archive", "code", "series"})
+PUBLICATION_ONLY = frozenset({"archive", "code", "series", "language"})
 ARCHIVE_ONLY = frozenset({"corrected"})  # what publish writes into an edition's archived source: never by an editor

@@ -16,6 +16,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="rewrite the golden files from the current output (then read the diff)")
 
 
+@pytest.fixture(autouse=True)
+def chinese() -> None:
+    """Every test starts in Chinese, the editor's language (and the samples' publication.yaml's); a test of
+    the English messages says so (i18n.use("en")). A command run in the test sets its own, as it does."""
+    from bulletin import i18n
+
+    i18n.use("zh")
+
+
 @pytest.fixture
 def regen_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--regen-golden"))

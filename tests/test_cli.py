@@ -83,8 +83,8 @@ def test_bad_input_fails_cleanly_and_keeps_the_previous_output(project: Path) ->
     result = run("build", "issues/2019/2019-01.yaml", cwd=project)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "issues/2019/2019-01.yaml:3:9: number: expected a whole number, got the text 'one'",
-        "issues/2019/2019-01.yaml:6:5: articles[0].titel: unknown key 'titel' (did you mean 'title'?)",
+        "issues/2019/2019-01.yaml:3:9: number: 应是整数，这里是文字 'one'",
+        "issues/2019/2019-01.yaml:6:5: articles[0].titel: 没有「titel」这个键（是「title」吗？）",
     ]
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert (project / "build" / "2019-01.pdf").read_bytes() == good
@@ -125,7 +125,7 @@ def test_office_fonts_named_in_the_publication_come_first(project: Path) -> None
 def test_unexpected_errors_are_one_line_unless_verbose(project: Path) -> None:
     result = run("build", "issues/2019/missing.yaml", cwd=project)
     assert result.returncode == 1
-    assert result.stderr == "issues/2019/missing.yaml: cannot read the file: No such file or directory\n"
+    assert result.stderr == "issues/2019/missing.yaml: 无法读取文件：No such file or directory\n"
 
 
 def test_verbose_shows_the_traceback_of_an_unexpected_error(project: Path, monkeypatch: pytest.MonkeyPatch,
@@ -231,7 +231,7 @@ def test_proofreading_skips_what_stands_in_for_a_value_in_the_wrong(project: Pat
     result = run("check", "issues/2019/2019-01.yaml", cwd=project)
     assert result.returncode == 1
     assert [line for line in result.stderr.splitlines() if line.startswith("issues/")] == [
-        "issues/2019/2019-01.yaml:6:12: articles[0].title: expected text, got a list"], result.stderr
+        "issues/2019/2019-01.yaml:6:12: articles[0].title: 应是文字，这里是一个列表"], result.stderr
 
 
 def test_a_busy_port_is_told_with_what_to_do(project: Path) -> None:

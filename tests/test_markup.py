@@ -31,7 +31,7 @@ def test_unclosed_bold_names_its_offset() -> None:
     with pytest.raises(MarkupError) as caught:
         parse("第一段\n\n第二段 **没有结束")
     assert caught.value.offset == len("第一段\n\n第二段 ")
-    assert str(caught.value) == "'**' opens bold text that is never closed (write \\* for an asterisk)"
+    assert str(caught.value) == "「**」开始的加粗没有结束（星号本身写作 \\*）"
 
 
 @settings(max_examples=500, deadline=None)

@@ -252,7 +252,7 @@ def test_the_publication_disables_rules_and_names_unknown_ones(project: Path) ->
     body: 我们的的目标，至少 60 个，共68个，另有13个，还有5个。
 """) == [
         f'issues/2018-03.yaml:7:20: spacing-numbers: "少 60 个" {SPACED} (write "少60个")',
-        'publication.yaml:38:32: unknown-rule: no rule is called "spacing-number" (did you mean "spacing-numbers"?)',
+        'publication.yaml:46:32: unknown-rule: no rule is called "spacing-number" (did you mean "spacing-numbers"?)',
     ]
 
 

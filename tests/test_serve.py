@@ -145,7 +145,7 @@ def test_errors_show_in_place_and_the_watcher_outlives_them(served: tuple[str, P
         issue.write_text(good + "\n", encoding="utf-8")
         page.wait_for_selector("text=强势推进消薄工作", timeout=10_000)
         browser.close()
-    assert "2018-10.yaml:3:9: number: expected a whole number, got the text 'ten'" in errors[0]
+    assert "2018-10.yaml:3:9: number: 应是整数，这里是文字 'ten'" in errors[0]
     assert errors[1].strip().startswith("意外错误（unexpected error）: an error nobody foresaw")
 
 
