@@ -478,16 +478,38 @@ def latest_files(entries: Iterable[Entry], build: Path) -> dict[str, dict[str, P
     files: dict[str, dict[str, Path]] = {}
     for entry in entries:
         assert entry.loaded is not None
-        archive = Archive.of(entry.loaded)
-        if archive.root not in manifests:
-            manifests[archive.root] = archive.manifest()
-        editions = manifests[archive.root].editions(manifest_key(entry.issue))
-        stem = archive_name(entry.issue, len(editions))
-        folder = archive.root / str(entry.issue.year)
-        candidates = {suffix: folder / f"{stem}.{suffix}" if editions else build / f"{entry.path.stem}.{suffix}"
-                      for suffix in ("pdf", "docx")}
-        files[entry.issue.stem] = {suffix: path for suffix, path in candidates.items() if path.exists()}
+        files[entry.issue.stem] = Filed.of(entry.loaded).latest(build, manifests)
     return files
+
+
+@dataclass(frozen=True)
+class Filed:
+    """Where an issue's PDF and DOCX are found, known without loading the issue again (the search index
+    keeps it for every issue file)."""
+
+    archive: Path  # the publication's archive folder
+    key: str  # the issue's entry in the manifest (manifest_key)
+    year: int  # the archive's subfolder
+    stem: str  # the issue file's stem, which names its build outputs
+
+    @classmethod
+    def of(cls, loaded: Loaded) -> Filed:
+        return cls(Archive.of(loaded).root, manifest_key(loaded.issue), loaded.issue.year, loaded.path.stem)
+
+    def latest(self, build: Path | None, manifests: dict[Path, Manifest]) -> dict[str, Path]:
+        """The PDF and DOCX that exist: the latest published edition's, else the build's in `build` (none
+        without one); `manifests` keeps each archive's manifest, read once."""
+        if self.archive not in manifests:
+            manifests[self.archive] = Archive(self.archive).manifest()
+        editions = len(manifests[self.archive].editions(self.key))
+        if editions:
+            folder, stem = self.archive / str(self.year), edition_stem(self.key, editions)
+        elif build is not None:
+            folder, stem = build, self.stem
+        else:
+            return {}
+        candidates = {suffix: folder / f"{stem}.{suffix}" for suffix in ("pdf", "docx")}
+        return {suffix: path for suffix, path in candidates.items() if path.exists()}
 
 
 def archive_name(issue: Issue, edition: int) -> str:

@@ -169,6 +169,9 @@ def _parser() -> argparse.ArgumentParser:
                            help="期刊文件夹，默认 issues/（the archive of issue files）")
     searching.add_argument("--index", type=Path, default=None,
                            help="检索索引，检索前先更新，默认 build/search.sqlite（the search index）")
+    searching.add_argument("--build", type=Path, default=None,
+                           help="未发布期刊的输出文件夹，页码取自其中的 PDF，默认 build/"
+                                "（where unpublished issues were built: the PDFs that give the pages）")
     searching.add_argument("--limit", type=int, default=50, help="最多列出几条，默认 50（at most this many hits）")
     importing = command("import", "把来稿（.docx、.md、.txt）转成期刊文件（turn a draft into an issue file）", _import)
     importing.add_argument("draft", type=Path, metavar="DRAFT")
@@ -489,7 +492,7 @@ def _search(args: argparse.Namespace) -> int:
     from bulletin import search
 
     try:
-        report = search.index(args.issues, args.index)
+        report = search.index(args.issues, args.index, args.build)
         # What the shell quoted ("民营 经济") is one phrase; each other word a term of its own.
         query = " ".join(f'"{term}"' if " " in term.strip() and '"' not in term else term for term in args.term)
         hits = search.search(args.index, query, args.limit)
@@ -499,6 +502,7 @@ def _search(args: argparse.Namespace) -> int:
         print(f"{args.index}: 检索索引无法读取，已重建（the search index was unreadable: made again）", file=sys.stderr)
     if report.skipped:
         print(f"note: {report.skipped} invalid issue file(s) not searched (bulletin check --all)", file=sys.stderr)
+    _print_problems(report.unreadable)
     for hit in hits:
         print(search.format_hit(hit))
     if not hits:

@@ -126,7 +126,7 @@ def test_a_date_outside_its_year_is_caught(archive: Path) -> None:
     path = archive / "issues" / "2017" / "2017-01.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("date: 2017-", "date: 2016-"), encoding="utf-8")
     result = run("check", "--all", cwd=archive)
-    assert result.returncode == 1 and "date: the date 2016-" in result.stderr and "year 2017" in result.stderr
+    assert result.returncode == 1 and "date: 日期 2016-" in result.stderr and "不在本期的年份 2017 内" in result.stderr
 
 
 def test_build_only_rebuilds_what_changed(archive: Path) -> None:

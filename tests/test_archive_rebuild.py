@@ -153,5 +153,4 @@ def test_an_issue_file_cannot_claim_to_be_a_correction(tmp_path: Path, monkeypat
     with pytest.raises(A.BulletinError) as error:
         load(path)
     assert [str(problem) for problem in error.value.problems] == [
-        f"{ISSUE}:{line}:1: corrected: corrected 由 publish --supersede 写入档案，不能在期刊文件中设定"
-        "（set by publish in the archive, not in an issue file）"]
+        f"{ISSUE}:{line}:1: corrected: corrected 由 publish --supersede 写入档案，不能在期刊文件中设定"]

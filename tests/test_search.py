@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
@@ -9,12 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
 import pytest
 import yaml
 from archive_factory import SOURCES, make_archive
+from conftest import ISSUES, ROOT
 
+from bulletin.cli import main
 from bulletin.model import Article
-from bulletin.search import Hit, IndexReport, article_text, format_hit, index, search, snippet, terms
+from bulletin.search import Hit, IndexReport, Layout, article_text, format_hit, index, search, snippet, terms
 
 # make_archive takes the reference issue and the topic from the parity of serial + number, which is the same for
 # every issue of a year and flips after a year with an odd count: 5, 6, 7 gives issues from both reference
@@ -193,10 +198,15 @@ def test_no_index(tmp_path: Path) -> None:
     assert not missing.exists()
 
 
-def test_format_hit() -> None:
+@pytest.mark.parametrize(("layout", "page", "where"), [
+    ("current", 3, "第3页"), ("current", None, "页码不明（not found in the PDF）"),
+    ("stale", None, "排版已过期（the PDF is older than the issue file）"),
+    ("none", None, "未排版（no PDF of this issue）"),
+])
+def test_format_hit(layout: Layout, page: int | None, where: str) -> None:
     hit = Hit("2018-10", "2018年第10期", "2018-06-05", "嘉兴市工商联凝聚企业力量强势推进消薄工作",
-              "…全省“【千企结千村】、消灭…")
-    assert format_hit(hit) == ("2018-10 2018年第10期 (2018-06-05) 嘉兴市工商联凝聚企业力量强势推进消薄工作: "
+              "…全省“【千企结千村】、消灭…", layout, page)
+    assert format_hit(hit) == (f"2018-10 2018年第10期 (2018-06-05) {where} 嘉兴市工商联凝聚企业力量强势推进消薄工作: "
                                "…全省“【千企结千村】、消灭…")
 
 
@@ -293,3 +303,145 @@ def test_three_hundred_issues(tmp_path: Path) -> None:
         assert _stems(hits) == expected
         assert search(big.database, term) == hits[:50]
     assert index(big.issues, big.database) == IndexReport(unchanged=300)
+
+
+# --- the page of a hit: the sample issues built into PDFs -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Project:
+    """The sample issues and their PDFs in build/, indexed."""
+
+    root: Path
+
+    @property
+    def issues(self) -> Path:
+        return self.root / "issues"
+
+    @property
+    def build(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def database(self) -> Path:
+        return self.root / "build" / "search.sqlite"
+
+    def index(self) -> IndexReport:
+        return index(self.issues, self.database, self.build)
+
+    def hits(self, query: str) -> list[tuple[str, str, str]]:
+        """Each hit's stem, title and where it is, as the CLI prints it (the index brought up to date first)."""
+        self.index()
+        return [(hit.stem, hit.title, format_hit(hit).split(" ")[3]) for hit in search(self.database, query)]
+
+
+def _printed_pages(pdf: Path, term: str) -> list[int]:
+    """The 1-based pages whose characters hold `term` (the oracle: pdfplumber, line breaks and all)."""
+    with pdfplumber.open(pdf) as document:
+        return [number for number, page in enumerate(document.pages, start=1)
+                if term in "".join(char["text"] for char in page.chars)]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("laid-out")
+    shutil.copyfile(ROOT / "publication.yaml", root / "publication.yaml")
+    shutil.copytree(ISSUES, root / "issues")
+    assert main(["build", str(root / "issues"), "--out", str(root / "build"), "--format", "pdf"]) == 0
+    return root
+
+
+@pytest.fixture
+def project(built: Path, tmp_path: Path) -> Project:
+    """A copy of the built project of its own (copied with the files' times, so the PDFs stay newer)."""
+    shutil.copytree(built, tmp_path / "project")
+    project = Project(tmp_path / "project")
+    assert project.index() == IndexReport(added=2, pdfs_read=2)
+    return project
+
+
+def test_a_hit_says_the_page_where_its_term_is_printed(project: Project) -> None:
+    pdf = project.build / "2018-10.pdf"
+    assert _printed_pages(pdf, "雅莹集团") == [2, 4, 5]  # first on page 2: not the article's page 1
+    assert project.hits("雅莹集团") == [("2018-10", "嘉兴市工商联凝聚企业力量强势推进消薄工作", "第2页")]
+    assert _printed_pages(pdf, "燃气集团") == [3]
+    # the page of the query's first term
+    assert project.hits("燃气集团 市工商联") == [("2018-10", "嘉兴市工商联凝聚企业力量强势推进消薄工作", "第3页")]
+    assert project.hits("市工商联 燃气集团") == [("2018-10", "嘉兴市工商联凝聚企业力量强势推进消薄工作", "第1页")]
+
+
+def test_each_article_gives_the_page_of_its_own_match(project: Project) -> None:
+    """叶伟达 is in all three articles of 2018-06 and in the 目录 on page 1 (the third one's toc_title): each hit
+    gives the page where its own article prints the name."""
+    assert _printed_pages(project.build / "2018-06.pdf", "叶伟达") == [1, 3]
+    assert [hit for hit in project.hits("叶伟达") if hit[0] == "2018-06"] == [
+        ("2018-06", "市委常委会专题听取市工商联工作情况汇报", "第1页"),
+        ("2018-06", "市工商联召开所属商协会党组织党建工作会议", "第3页"),
+        ("2018-06", "在市工商联所属商协会党组织党建工作会议上的讲话摘要", "第3页"),
+    ]
+
+
+def test_a_match_that_is_not_on_one_page_gives_the_page_where_the_article_begins(project: Project) -> None:
+    pdf = project.build / "2018-10.pdf"
+    assert _printed_pages(pdf, "评价结") == [2] and _printed_pages(pdf, "果作为") == [3]  # broken by the page
+    assert project.hits("评价结果作为") == [("2018-10", "嘉兴市工商联凝聚企业力量强势推进消薄工作", "第1页")]
+
+
+def test_an_issue_without_a_pdf_says_so(project: Project) -> None:
+    (project.build / "2018-06.pdf").unlink()
+    assert {hit[2] for hit in project.hits("叶伟达") if hit[0] == "2018-06"} == {"未排版（no"}
+    with closing(sqlite3.connect(project.database)) as db:
+        assert db.execute("SELECT count(*) FROM pdfs").fetchone() == (1,)  # its text is dropped
+
+
+def test_an_issue_file_newer_than_its_pdf_says_the_pdf_is_out_of_date(project: Project) -> None:
+    issue, pdf = project.issues / "2018" / "2018-10.yaml", project.build / "2018-10.pdf"
+    os.utime(issue, ns=(pdf.stat().st_mtime_ns + 1, pdf.stat().st_mtime_ns + 1))
+    assert project.hits("雅莹集团") == [("2018-10", "嘉兴市工商联凝聚企业力量强势推进消薄工作", "排版已过期（the")]
+    os.utime(pdf, ns=(issue.stat().st_mtime_ns + 1, issue.stat().st_mtime_ns + 1))  # built again, as it was
+    assert project.index() == IndexReport(unchanged=2, pdfs_read=1)
+    assert project.hits("雅莹集团")[0][2] == "第2页"
+
+
+def test_each_pdf_is_read_once(project: Project) -> None:
+    assert project.index() == IndexReport(unchanged=2)
+    pdf = project.build / "2018-06.pdf"
+    os.utime(pdf, ns=(pdf.stat().st_mtime_ns + 1, pdf.stat().st_mtime_ns + 1))
+    assert project.index() == IndexReport(unchanged=2, pdfs_read=1)
+    assert project.index() == IndexReport(unchanged=2)
+
+
+def test_an_unreadable_pdf_is_named_and_gives_no_page(project: Project) -> None:
+    pdf = project.build / "2018-10.pdf"
+    pdf.write_bytes(b"%PDF-1.7 not a PDF after all")
+    report = project.index()
+    assert [(problem.file, problem.message.split("：")[0]) for problem in report.unreadable] == [
+        (str(pdf), "PDF 无法读取，检索结果不给页码（cannot be read: hits give no page）")]
+    assert project.hits("雅莹集团")[0][2] == "未排版（no"
+
+
+def test_the_search_command_prints_the_page_of_each_hit(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    (project.build / "2018-06.pdf").unlink()
+    folders = ["--issues", str(project.issues), "--index", str(project.database), "--build", str(project.build)]
+    assert main(["search", "叶伟达", *folders]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "2018-10 2018年第10期 (2018-06-05) 第3页 嘉兴市工商联凝聚企业力量强势推进消薄工作: "
+        "…日，由市委统战部副部长、市工商联党委书记【叶伟达】带队组织我市五芳斋集团、燃气集团、徽商贸…",
+        "2018-06 2018年第6期 (2018-04-13) 未排版（no PDF of this issue） 市委常委会专题听取市工商联工作情况汇报: "
+        "…作。 市委统战部副部长、市工商联党委书记【叶伟达】汇报了省工商联十一届二次执委会议主要精神…",
+        "2018-06 2018年第6期 (2018-04-13) 未排版（no PDF of this issue） 市工商联召开所属商协会党组织党建工作会议: "
+        "…流。 市委统战部副部长、市工商联党委书记【叶伟达】指出，2017年，各商协会党组织在强化政…",
+        "2018-06 2018年第6期 (2018-04-13) 未排版（no PDF of this issue） 在市工商联所属商协会党组织党建工作会议上的"
+        "讲话摘要: …属商协会党组织党建工作会议上的讲话摘要 【叶伟达】 2018年4月4日上午 2017年，市…",
+    ]
+
+
+def test_a_published_issue_gives_the_page_of_its_published_pdf(project: Project, monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(project.root)
+    assert main(["publish", "issues/2018/2018-10.yaml"]) == 0
+    (project.build / "2018-10.pdf").unlink()
+    assert project.hits("雅莹集团") == [("2018-10", "嘉兴市工商联凝聚企业力量强势推进消薄工作", "第2页")]
+    with closing(sqlite3.connect(project.database)) as db:
+        assert db.execute("SELECT pdf FROM files WHERE path = '2018/2018-10.yaml'").fetchone() == (
+            str((project.root / "archive" / "2018" / "gslxx-2018-10.pdf").resolve()),)
