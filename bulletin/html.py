@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from bulletin import compose, layout
+from bulletin import compose, i18n, layout
 from bulletin.fonts import CACHE_HOME, FAMILY_PREFIX, Chain
 from bulletin.model import Issue, Role
 from bulletin.typeset import Typesetter, set_issue
@@ -34,6 +34,8 @@ def environment() -> jinja2.Environment:
     env.globals["pt"] = lambda value: f"{value:.4f}".rstrip("0").rstrip(".") + "pt"
     env.globals["mm"] = lambda value: f"{value:.3f}".rstrip("0").rstrip(".") + "mm"
     env.globals["L"] = layout
+    env.globals["_"] = i18n._  # the message catalogue: _("…{name}…").format(name=…), extracted by Babel
+    env.globals["html_language"] = lambda: "zh-CN" if i18n.language() == "zh" else "en"  # of the page
     return env
 
 

@@ -19,6 +19,7 @@ from urllib.parse import quote
 from bulletin.build import prepare, render
 from bulletin.errors import BulletinError
 from bulletin.html import TEMPLATES_DIR, environment
+from bulletin.i18n import _
 from bulletin.loader import display_path, find_publication
 from bulletin.pdf import ResourceError
 
@@ -93,7 +94,7 @@ class Preview:
         except Exception as error:  # noqa: BLE001 (the watcher outlives whatever an input can do)
             pdf, drawn = b"", []
             try:
-                page = self._errors([f"意外错误（unexpected error）: {error or type(error).__name__}"],
+                page = self._errors([_("unexpected error: {error}").format(error=error or type(error).__name__)],
                                     traceback.format_exc())
             except Exception:  # noqa: BLE001 (a template of the errors' own page in the wrong: the words alone)
                 page = f'<pre id="bulletin-errors">{html.escape(traceback.format_exc())}</pre>{RELOAD}'
@@ -242,8 +243,8 @@ def serve(path: Path, port: int, ready: threading.Event | None = None, stop: thr
     watcher = threading.Thread(target=watch, args=(preview, stop), daemon=True)
     watcher.start()
     gc.freeze()  # what the first rendering left (WeasyPrint, the fonts) stays out of the collector's sight
-    print(f"预览 {display_path(path)}：http://127.0.0.1:{server.server_address[1]}/ （Ctrl-C 停止；previewing）",
-          flush=True)
+    print(_("previewing {name} at {url} (Ctrl-C stops)").format(
+        name=display_path(path), url=f"http://127.0.0.1:{server.server_address[1]}/"), flush=True)
     if ready:
         ready.set()
     def shut_down_when_stopped() -> None:

@@ -146,7 +146,7 @@ def test_errors_show_in_place_and_the_watcher_outlives_them(served: tuple[str, P
         page.wait_for_selector("text=强势推进消薄工作", timeout=10_000)
         browser.close()
     assert "2018-10.yaml:3:9: number: 应是整数，这里是文字 'ten'" in errors[0]
-    assert errors[1].strip().startswith("意外错误（unexpected error）: an error nobody foresaw")
+    assert errors[1].strip().startswith("意外错误：an error nobody foresaw")
 
 
 def test_the_download_is_the_pdf_the_page_shows(tmp_path: Path) -> None:
@@ -208,3 +208,20 @@ def test_malformed_requests_get_an_answer_not_a_traceback(served: tuple[str, Pat
     assert 400 <= status < 500
     assert "Traceback" not in capsys.readouterr().err
     assert get(url, "/")[0] == 200  # and the preview still answers
+
+
+@pytest.mark.parametrize(("language", "bar", "label", "lang"), [
+    ("zh", "共 7 页，与印出的一样", "第 7 页，共 7 页", 'lang="zh-CN"'),
+    ("en", "7 pages, as they will print", "page 7 of 7", 'lang="en"'),
+])
+def test_the_preview_page_speaks_the_editors_language(tmp_path: Path, language: str, bar: str, label: str,
+                                                      lang: str) -> None:
+    from bulletin import i18n
+    from bulletin.serve import Preview
+
+    shutil.copyfile(ROOT / "publication.yaml", tmp_path / "publication.yaml")
+    shutil.copyfile(ISSUES / "2018" / "2018-10.yaml", tmp_path / "2018-10.yaml")
+    i18n.use(language)
+    preview = Preview(tmp_path / "2018-10.yaml")
+    preview.refresh()
+    assert bar in preview.page and label in preview.page and lang in preview.page
