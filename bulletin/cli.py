@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from bulletin import __version__, i18n
 from bulletin.errors import BulletinError, Problem
+from bulletin.i18n import N_, _
 
 if TYPE_CHECKING:
     from bulletin.archive import Archive, Rebuilt
@@ -43,12 +44,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BulletinError as error:
         _print_problems(error.problems)
     except KeyboardInterrupt:
-        print("已中断（interrupted）", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return INTERRUPTED
     except Exception as error:  # an error of ours or of a library: a message, not a traceback
         if args.verbose:
             traceback.print_exc()
-        print(f"error: {error}" + ("" if args.verbose else " (--verbose shows the traceback)"), file=sys.stderr)
+        print(_("error: {error}").format(error=error) + ("" if args.verbose else _(" (--verbose shows the traceback)")),
+              file=sys.stderr)
     return 1
 
 
@@ -72,123 +74,128 @@ def _publication_language() -> str | None:
     return str(said[0]) if said else None
 
 
-# Each command's examples, shown by its --help (run from anywhere inside the publication's folder).
-EXAMPLES = {
-    "build": ["bulletin build                                 # 全部期刊 → build/（every issue of issues/）",
-              "bulletin build issues/2018/2018-10.yaml        # 一期（one issue）",
-              "bulletin build issues/ --format pdf --out /tmp/out"],
-    "check": ["bulletin check issues/2018/2018-10.yaml        # 校验并校对（validate and proofread）",
-              "bulletin check --all --strict                  # 全部期刊与编号（the archive and its numbering）",
-              "bulletin check issues/2018/2018-10.yaml --fix  # 应用安全的修改（apply the safe fixes）"],
-    "init": ["bulletin init 工商联信息 --issuer 某某市工商业联合会 --issuer 某某市总商会 --code gslxx",
-             "bulletin init                                    # 在当前文件夹（in the working folder）"],
-    "new": ["bulletin new                                     # 下一期（the next issue, dated today）",
-            "bulletin new --date 2018-11-05",
-            "bulletin new --kind 增刊                         # 本年下一期增刊（the year's next 增刊）"],
-    "publish": ["bulletin publish issues/2018/2018-10.yaml",
-                "bulletin publish issues/2018/2018-10.yaml --supersede --reason 更正第2页日期"],
-    "verify": ["bulletin verify", "bulletin verify --expect 3f9a…   # 上次发布记下的链尾（the head noted last time）",
-               "bulletin verify --rebuild                  # 只凭档案重排每个版本并比对（rebuild every edition）",
-               "bulletin verify --rebuild gslxx-2018-10-r2 # 一个版本（one edition）；gslxx-2018-10：该期各版"],
-    "index": ["bulletin index --out site/"],
-    "serve": ["bulletin serve issues/2018/2018-10.yaml         # 然后打开 http://127.0.0.1:8000/"],
-    "search": ["bulletin search 消薄", "bulletin search 民营经济 --limit 10"],
-    "import": ["bulletin import 来稿.docx -o issues/2018/2018-11.yaml   # 或 .md、.txt（or .md, .txt）"],
-    "audit": ["bulletin audit build/2018-10.pdf 外单位简报.pdf"],
+# Each command's examples, shown by its --help (run from anywhere inside the publication's folder): the command,
+# and what it does (translated where it is shown).
+EXAMPLES: dict[str, list[tuple[str, str]]] = {
+    "build": [("bulletin build", N_("every issue of issues/ into build/")),
+              ("bulletin build issues/2018/2018-10.yaml", N_("one issue")),
+              ("bulletin build issues/ --format pdf --out /tmp/out", "")],
+    "check": [("bulletin check issues/2018/2018-10.yaml", N_("validate and proofread")),
+              ("bulletin check --all --strict", N_("every issue, and the archive's numbering")),
+              ("bulletin check issues/2018/2018-10.yaml --fix", N_("apply the safe fixes"))],
+    "init": [("bulletin init 工商联信息 --issuer 某某市工商业联合会 --issuer 某某市总商会 --code gslxx", ""),
+             ("bulletin init", N_("in the working folder"))],
+    "new": [("bulletin new", N_("the next issue, dated today")),
+            ("bulletin new --date 2018-11-05", ""),
+            ("bulletin new --kind 增刊", N_("the year's next 增刊"))],
+    "publish": [("bulletin publish issues/2018/2018-10.yaml", ""),
+                ("bulletin publish issues/2018/2018-10.yaml --supersede --reason 更正第2页日期", "")],
+    "verify": [("bulletin verify", ""),
+               ("bulletin verify --expect 3f9a…", N_("the record's last hash, as noted at the last publish")),
+               ("bulletin verify --rebuild", N_("make every edition again from the archive alone and compare")),
+               ("bulletin verify --rebuild gslxx-2018-10-r2", N_("one edition (gslxx-2018-10: all of the issue's)"))],
+    "index": [("bulletin index --out site/", "")],
+    "serve": [("bulletin serve issues/2018/2018-10.yaml", N_("then open http://127.0.0.1:8000/"))],
+    "search": [("bulletin search 消薄", ""), ("bulletin search 民营经济 --limit 10", "")],
+    "import": [("bulletin import 来稿.docx -o issues/2018/2018-11.yaml", N_("or .md, .txt"))],
+    "audit": [("bulletin audit build/2018-10.pdf 外单位简报.pdf", "")],
 }
+EXAMPLE_WIDTH = 48  # the column the examples' notes start at
+OUTCOMES = {"published": N_("published"), "superseded": N_("superseded")}  # what publish did, as it is told
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="bulletin", description="排版并归档内部简报（typeset and archive a bulletin's issues）",
-        epilog="在出版物文件夹（有 publication.yaml 的文件夹）内任意位置运行；bulletin COMMAND --help 显示示例。"
-               "（Run anywhere inside the publication's folder; COMMAND --help shows examples.）")
+        prog="bulletin", description=_("Typeset and archive an internal bulletin's issues."),
+        epilog=_("Run it anywhere inside the publication's folder (the one that holds publication.yaml); "
+                 "bulletin COMMAND --help shows examples."))
     parser.add_argument("--version", action="version", version=f"bulletin {__version__}")
     commands = parser.add_subparsers(metavar="COMMAND")
 
     def command(name: str, help: str, run: object) -> argparse.ArgumentParser:
-        examples = "\n".join(f"  {line}" for line in EXAMPLES.get(name, []))
+        examples = "\n".join(f"  {line:<{EXAMPLE_WIDTH}} # {_(note)}" if note else f"  {line}"
+                             for line, note in EXAMPLES.get(name, []))
         sub = commands.add_parser(name, help=help, description=help,
-                                  epilog=f"示例（examples）:\n{examples}" if examples else None,
+                                  epilog=_("examples:") + f"\n{examples}" if examples else None,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
         sub.set_defaults(run=run)
-        sub.add_argument("--verbose", action="store_true", help="意外错误时显示调用栈（show tracebacks）")
+        sub.add_argument("--verbose", action="store_true", help=_("show the traceback of an unexpected error"))
         return sub
 
+    issues = _("the folder of issue files (default: the publication's issues/)")
     paths = {"nargs": "*", "type": Path, "metavar": "PATH",
-             "help": "期刊文件或其文件夹；默认为出版物的 issues/（issue files or folders of them）"}
-    build = command("build", "排出 PDF 与 DOCX，只重排改过的期刊（render issues into PDF and DOCX）", _build)
+             "help": _("issue files or folders of them (default: the publication's issues/)")}
+    build = command("build", _("render issues into PDF and DOCX, only those that changed"), _build)
     build.add_argument("paths", **paths)  # type: ignore[arg-type]
-    build.add_argument("--out", type=Path, default=None, help="输出文件夹，默认为出版物的 build/（output folder）")
+    build.add_argument("--out", type=Path, default=None,
+                       help=_("the output folder (default: the publication's build/)"))
     build.add_argument("--format", type=_formats, default=FORMATS, metavar="pdf,docx",
-                       help="输出哪些格式，默认两者（what to write: pdf, docx or both）")
-    build.add_argument("--jobs", type=int, default=None, help="并行进程数，默认每核一个（processes to use）")
-    checking = command("check", "校验并校对期刊，不排版（validate and proofread without rendering）", _check)
-    checking.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                          help="期刊文件或其文件夹（issue files or folders of them）")
-    checking.add_argument("--all", action="store_true", help="整个档案 issues/ 及其编号（the whole archive）")
-    checking.add_argument("--fix", action="store_true", help="就地应用校对的安全修改（apply the safe fixes in place）")
-    checking.add_argument("--strict", action="store_true", help="有任何提示即以 1 退出（exit 1 on any finding）")
-    init = command("init", "新建一个出版物文件夹：带注释的 publication.yaml、issues/ 与第一期"
-                           "（start a new publication folder）", _init)
+                       help=_("what to write: pdf, docx or both (default)"))
+    build.add_argument("--jobs", type=int, default=None, help=_("processes to use (default: one per core)"))
+    checking = command("check", _("validate and proofread issues without rendering them"), _check)
+    checking.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=_("issue files or folders of them"))
+    checking.add_argument("--all", action="store_true", help=_("the whole archive issues/ and its numbering"))
+    checking.add_argument("--fix", action="store_true", help=_("apply the proofreader's safe fixes in place"))
+    checking.add_argument("--strict", action="store_true", help=_("exit 1 on any finding"))
+    init = command("init", _("start a new publication folder: a commented publication.yaml, issues/ and the "
+                             "first issue"), _init)
     init.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="FOLDER",
-                      help="新出版物的文件夹，默认当前文件夹（the new publication's folder）")
-    init.add_argument("--name", default="工商联信息", help="刊名，默认 工商联信息（the masthead name）")
-    init.add_argument("--issuer", action="append", metavar="编印单位",
-                      help="编印单位，可写多次（an issuer; repeat for each）")
+                      help=_("the new publication's folder (default: the working folder)"))
+    init.add_argument("--name", default="工商联信息", help=_("the masthead name (default: 工商联信息)"))
+    init.add_argument("--issuer", action="append", metavar="ISSUER",
+                      help=_("an issuer (编印单位); repeat for each"))
     init.add_argument("--code", default="bulletin", type=_code,
-                      help="归档文件名用的刊物代号：小写字母、数字、连字符（the archive's file code）")
+                      help=_("the publication's code in the archive's file names: lowercase letters, digits, "
+                             "hyphens"))
     init.add_argument("--date", type=dt.date.fromisoformat, default=None,
-                      help="第一期的日期 YYYY-MM-DD，默认今天（the first issue's date）")
-    new = command("new", "建立下一期的文件（create the next issue's file）", _new)
-    new.add_argument("--date", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD，默认今天（default: today）")
-    new.add_argument("--issues", type=Path, default=None, help="期刊文件夹，默认 issues/（the archive of issue files）")
+                      help=_("the first issue's date, YYYY-MM-DD (default: today)"))
+    new = command("new", _("create the next issue's file"), _new)
+    new.add_argument("--date", type=dt.date.fromisoformat, default=None, help=_("YYYY-MM-DD (default: today)"))
+    new.add_argument("--issues", type=Path, default=None, help=issues)
     new.add_argument("--kind", choices=("正刊", "专刊", "增刊"), default="正刊",
-                     help="正刊（默认）与专刊取下一期号；增刊取本年增刊的下一号（a 增刊 is numbered on its own）")
-    publish = command("publish", "将一期定稿存档：PDF/A-3b、YAML、DOCX 与清单（freeze an issue in the archive）",
+                     help=_("正刊 (the default) and 专刊 take the next number; a 增刊 the year's next 增刊 number"))
+    publish = command("publish", _("freeze an issue in the archive: PDF/A-3b, YAML, DOCX and the manifest"),
                       _publish)
     publish.add_argument("path", type=Path, metavar="ISSUE")
-    publish.add_argument("--supersede", action="store_true", help="另发更正版（publish a corrected edition）")
-    publish.add_argument("--reason", default=None, help="更正的理由，记入档案（why a corrected edition is needed）")
-    catalogue = command("index", "生成档案目录网页（按年）与各年的年度汇编 PDF（write the archive catalogue）", _index)
-    catalogue.add_argument("--out", type=Path, required=True, help="目录网页的文件夹（the folder for the catalogue）")
-    catalogue.add_argument("--issues", type=Path, default=None,
-                           help="期刊文件夹，默认 issues/（the archive of issue files）")
-    catalogue.add_argument("--build", type=Path, default=None,
-                           help="未发布期刊的输出文件夹（where unpublished issues were built）")
-    catalogue.add_argument("--no-compilations", action="store_true", help="不生成年度汇编（skip the compilations）")
-    preview = command("serve", "在 http://127.0.0.1:PORT/ 预览一期，保存即刷新（preview an issue）", _serve)
+    publish.add_argument("--supersede", action="store_true", help=_("publish a corrected edition (更正版)"))
+    publish.add_argument("--reason", default=None, help=_("why a corrected edition is needed (kept in the archive)"))
+    catalogue = command("index", _("write the archive's catalogue pages (by year) and each year's compilation "
+                                   "PDF"), _index)
+    catalogue.add_argument("--out", type=Path, required=True, help=_("the folder for the catalogue"))
+    catalogue.add_argument("--issues", type=Path, default=None, help=issues)
+    catalogue.add_argument("--build", type=Path, default=None, help=_("where unpublished issues were built"))
+    catalogue.add_argument("--no-compilations", action="store_true", help=_("skip the yearly compilations"))
+    preview = command("serve", _("preview an issue at http://127.0.0.1:PORT/, updated on every save"), _serve)
     preview.add_argument("path", type=Path, metavar="ISSUE")
-    preview.add_argument("--port", type=int, default=8000, help="本机端口，默认 8000（the local port）")
-    searching = command("search", "检索含有全部检索词的文章（find the articles that hold every word of a query）",
-                        _search)
+    preview.add_argument("--port", type=int, default=8000, help=_("the local port (default: 8000)"))
+    searching = command("search", _("find the articles that hold every word of a query"), _search)
     searching.add_argument("term", nargs="+", metavar="TERM",
-                           help="每个词至少两个字；加引号的短语（\"民营 经济\"）算一个词"
-                                "（words an article must all hold）")
-    searching.add_argument("--issues", type=Path, default=None,
-                           help="期刊文件夹，默认 issues/（the archive of issue files）")
+                           help=_("words of two characters or more, all of which an article must hold; a phrase "
+                                  "in quotes (\"民营 经济\") is one word"))
+    searching.add_argument("--issues", type=Path, default=None, help=issues)
     searching.add_argument("--index", type=Path, default=None,
-                           help="检索索引，检索前先更新，默认 build/search.sqlite（the search index）")
+                           help=_("the search index, updated before each search (default: build/search.sqlite)"))
     searching.add_argument("--build", type=Path, default=None,
-                           help="未发布期刊的输出文件夹，页码取自其中的 PDF，默认 build/"
-                                "（where unpublished issues were built: the PDFs that give the pages）")
-    searching.add_argument("--limit", type=int, default=50, help="最多列出几条，默认 50（at most this many hits）")
-    importing = command("import", "把来稿（.docx、.md、.txt）转成期刊文件（turn a draft into an issue file）", _import)
+                           help=_("where unpublished issues were built: their PDFs give the pages (default: "
+                                  "build/)"))
+    searching.add_argument("--limit", type=int, default=50, help=_("at most this many hits (default: 50)"))
+    importing = command("import", _("turn a draft (.docx, .md, .txt) into an issue file"), _import)
     importing.add_argument("draft", type=Path, metavar="DRAFT")
     importing.add_argument("-o", "--output", type=Path, required=True, metavar="ISSUE.yaml",
-                           help="要写的期刊文件，绝不覆盖已有文件（the issue file to write, never over one）")
-    auditing = command("audit", "检查版式：版心、行距、每行字数、对齐、禁则、版头、页码、版记（measure a PDF, ours or "
-                                "one from Word or WPS, against the layout）", _audit)
-    auditing.add_argument("pdfs", nargs="+", type=Path, metavar="FILE.pdf",
-                          help="要检查的 PDF（the PDF files to audit）")
-    verify = command("verify", "按清单重新核验档案（re-hash the archive against its manifest）", _verify)
-    verify.add_argument("--archive", type=Path, default=None, help="档案文件夹，默认出版物的（the archive folder）")
+                           help=_("the issue file to write (never over an existing one)"))
+    auditing = command("audit", _("measure a PDF, ours or one from Word or WPS, against the layout: type area, "
+                                  "pitch, characters a line, justification, line-breaking rules, masthead, page "
+                                  "numbers, colophon"), _audit)
+    auditing.add_argument("pdfs", nargs="+", type=Path, metavar="FILE.pdf", help=_("the PDF files to audit"))
+    verify = command("verify", _("hash the archive again against its manifest"), _verify)
+    verify.add_argument("--archive", type=Path, default=None,
+                        help=_("the archive folder (default: the publication's)"))
     verify.add_argument("--expect", default=None, metavar="HASH",
-                        help="上次发布记下的链尾：其后删去的都会查出"
-                             "（the record's last hash as noted at the last publish）")
+                        help=_("the record's last hash as noted at the last publish: whatever was removed since is "
+                               "found"))
     verify.add_argument("--rebuild", nargs="?", const="", default=None, metavar="EDITION",
-                        help="只凭档案（完整来源、照片）重排各版本，与所存 PDF、DOCX 逐字节比对；可指定一期或一个版本"
-                             "（make every edition, or EDITION, again from the archive alone and compare the bytes）")
+                        help=_("make every edition, or EDITION, again from the archive alone (its full source and "
+                               "photos) and compare the bytes with the PDF and DOCX kept"))
     return parser
 
 
@@ -211,8 +218,8 @@ def _project_defaults(args: argparse.Namespace) -> None:
 
 def _code(text: str) -> str:
     if not re.fullmatch(r"[a-z][a-z0-9-]*", text):
-        raise argparse.ArgumentTypeError(f"{text!r}：刊物代号只用小写英文字母、数字与连字符，以字母开头"
-                                         "（lowercase letters, digits and hyphens）")
+        raise argparse.ArgumentTypeError(_("{code}: a publication's code is lowercase letters, digits and hyphens, "
+                                           "starting with a letter").format(code=repr(text)))
     return text
 
 
@@ -220,7 +227,7 @@ def _formats(text: str) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
     unknown = [part for part in chosen if part not in FORMATS]
     if unknown or not chosen:
-        raise argparse.ArgumentTypeError(f"expected pdf, docx or pdf,docx, got {text!r}")
+        raise argparse.ArgumentTypeError(_("expected pdf, docx or pdf,docx, got {text}").format(text=repr(text)))
     return chosen
 
 
@@ -269,8 +276,8 @@ def _build_with(args: argparse.Namespace, worker: Worker | None) -> int:
     from bulletin.loader import display_path
 
     if "pdf" in args.format and harfbuzz_subset_missing():
-        print("warning: HarfBuzz's subsetter (Debian libharfbuzz-subset0) is missing: "
-              "every PDF will take seconds longer to write", file=sys.stderr)
+        print(_("warning: HarfBuzz's subsetter (Debian libharfbuzz-subset0) is missing: every PDF will take "
+                "seconds longer to write"), file=sys.stderr)
     paths = _issue_files(args.paths)
 
     def report(done: int, total: int, result: Result) -> None:
@@ -283,14 +290,14 @@ def _build_with(args: argparse.Namespace, worker: Worker | None) -> int:
         else:
             if args.verbose and result.trace:
                 print(result.trace, file=sys.stderr, end="")
-            print(f"{display_path(result.path)}: error: {result.error}"
-                  + ("" if args.verbose else " (--verbose shows the traceback)"), file=sys.stderr)
+            print(f"{display_path(result.path)}: " + _("error: {error}").format(error=result.error)
+                  + ("" if args.verbose else _(" (--verbose shows the traceback)")), file=sys.stderr)
 
     status = _Status(sys.stderr)
 
     def building(done: int, total: int, now: list[Path]) -> None:
         names = "、".join(display_path(path) for path in now)
-        status.show(f"正在排版（building）{f'[{done + 1}/{total}] ' if total > 1 else ''}{names} …")
+        status.show(_("building {issues} …").format(issues=f"[{done + 1}/{total}] {names}" if total > 1 else names))
 
     try:
         results = build_all(paths, args.out, args.format, status.clearing(report), jobs=args.jobs, worker=worker,
@@ -298,13 +305,14 @@ def _build_with(args: argparse.Namespace, worker: Worker | None) -> int:
                             building=building)
     except Interrupted as stop:
         status.clear()
-        print(f"已中断：{stop.done}/{stop.total} 期已完成并保留，下次构建从其余的继续（interrupted）", file=sys.stderr)
+        print(_("interrupted: {done} of {total} issues were built and are kept; the next build goes on with the "
+                "rest").format(done=stop.done, total=stop.total), file=sys.stderr)
         return INTERRUPTED
     finally:
         status.clear()
     skipped = sum(result.skipped for result in results)
     if skipped:
-        print(f"{skipped} 期未改动，不重排（{skipped} of {len(results)} up to date）")
+        print(_("{skipped} of {total} up to date").format(skipped=skipped, total=len(results)))
     _tell_after_build(results)
     return 1 if any(result.problems or result.error for result in results) else 0
 
@@ -345,16 +353,16 @@ def _tell_after_build(results: list[Result]) -> None:
     from bulletin.loader import display_path
 
     for warning in dict.fromkeys(warning for result in results for warning in result.warnings):
-        print(f"注意（warning）: {warning}", file=sys.stderr)
+        print(_("warning: {warning}").format(warning=warning), file=sys.stderr)
     found = [result for result in results if result.findings]
     if len(found) == 1:
         path, count = display_path(found[0].path), found[0].findings
-        print(f"注意（warning）: {path} 校对有 {count} 条提示，bulletin check {path} 逐条列出"
-              f"（the proofreader has {count} finding{'s' if count > 1 else ''}）", file=sys.stderr)
+        print(_("warning: {path}: the proofreader has {count} finding(s): bulletin check {path} lists them").format(
+            path=path, count=count), file=sys.stderr)
     elif found:
         total = sum(result.findings for result in found)
-        print(f"注意（warning）: {len(found)} 期共有 {total} 条校对提示，bulletin check 逐期列出"
-              f"（the proofreader has {total} findings in {len(found)} issues）", file=sys.stderr)
+        print(_("warning: the proofreader has {total} findings in {count} issues: bulletin check lists them").format(
+            total=total, count=len(found)), file=sys.stderr)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -364,7 +372,7 @@ def _check(args: argparse.Namespace) -> int:
 
     paths = args.paths or ([args.root / "issues"] if args.all else [])
     if not paths:
-        raise BulletinError([Problem("bulletin", 0, 0, "", "check what? name issue files or folders, or --all")])
+        raise BulletinError([Problem("bulletin", 0, 0, "", _("check what? name issue files or folders, or --all"))])
     status = 0
     for path in _issue_files(paths):
         try:
@@ -373,7 +381,7 @@ def _check(args: argparse.Namespace) -> int:
             if args.fix and not salvaged.problems and any(finding.fix for finding in findings):
                 fixed = sum(apply_fixes(Path(file), findings) for file in dict.fromkeys(
                     finding.file for finding in findings if finding.fix))
-                print(f"{display_path(path)}: {fixed} fix(es) applied")
+                print(_("{path}: {count} fix(es) applied").format(path=display_path(path), count=fixed))
                 findings = proofread(load(path))
         except BulletinError as error:
             status = 1
@@ -381,7 +389,7 @@ def _check(args: argparse.Namespace) -> int:
             continue
         _print_problems(salvaged.problems, findings)
         if not findings and not salvaged.problems:
-            print(f"{display_path(path)}: ok")
+            print(_("{path}: ok").format(path=display_path(path)))
         status = max(status, exit_status(findings, args.strict), 1 if salvaged.problems else 0)
     folders = [path for path in paths if path.is_dir()]
     archive_problems = [problem for folder in folders for problem in integrity(scan(folder))]
@@ -398,9 +406,9 @@ def _init(args: argparse.Namespace) -> int:
     folder: Path = args.folder
     above = find_publication(folder.resolve() / "issue.yaml")
     if above is not None:
-        where = "已有" if above.parent == folder.resolve() else "已在出版物文件夹之内："
-        raise BulletinError([Problem(display_path(above), 0, 0, "", f"{where}{PUBLICATION_FILE}，不再新建"
-                                                                    "（a publication is already here）")])
+        told = (_("a publication is here already: not made again") if above.parent == folder.resolve() else
+                _("inside the folder of this publication: a publication is not made inside another"))
+        raise BulletinError([Problem(display_path(above), 0, 0, "", told)])
     date = args.date or dt.date.today()
     folder.mkdir(parents=True, exist_ok=True)
     import yaml
@@ -417,9 +425,10 @@ def _init(args: argparse.Namespace) -> int:
     for name in ("issues", "build"):
         (folder / name).mkdir(exist_ok=True)
     first = create_new(folder / "issues", date)
-    print(f"已建立（created）: {display_path(folder / PUBLICATION_FILE)}, {display_path(first)}")
-    print(f"下一步（next）: 在 {display_path(folder / PUBLICATION_FILE)} 填上本单位的刊名、编印单位与版记，"
-          f"在 {display_path(first)} 写第一期，然后 bulletin build")
+    publication = display_path(folder / PUBLICATION_FILE)
+    print(_("created: {publication}, {issue}").format(publication=publication, issue=display_path(first)))
+    print(_("next: put the office's name, issuers and colophon into {publication}, write the first issue in "
+            "{issue}, then bulletin build").format(publication=publication, issue=display_path(first)))
     return 0
 
 
@@ -437,19 +446,19 @@ def _publish(args: argparse.Namespace) -> int:
     from bulletin.loader import display_path
 
     if args.supersede and not args.reason:
-        raise BulletinError([Problem(display_path(args.path), 0, 0, "", "--supersede needs --reason '…' (it is "
-                                                                        "logged in the manifest)")])
-    loaded, _ = prepare(args.path)  # the editor's file: its problems are found in it, before the archive is locked
+        raise BulletinError([Problem(display_path(args.path), 0, 0, "", _("--supersede needs --reason '…' (it is "
+                                                                          "kept in the manifest)"))])
+    loaded = prepare(args.path)[0]  # the editor's file: its problems are found in it, before the archive is locked
     done = publish(loaded, render_published, supersede=args.supersede, reason=args.reason)
     for path, aside in done.recovered:
-        print(f"{display_path(path)}: 不在档案清单中（上次发布中断留下的），已移到 {display_path(aside)}",
-              file=sys.stderr)
+        print(_("{path}: not in the manifest (left by an interrupted publish): moved to {aside}").format(
+            path=display_path(path), aside=display_path(aside)), file=sys.stderr)
     if done.outcome == "unchanged":
-        print(f"{display_path(args.path)}: already published, unchanged")
+        print(_("{path}: already published, unchanged").format(path=display_path(args.path)))
     for path in done.written:
-        print(f"{done.outcome}: {display_path(path)}")
+        print(f"{_(OUTCOMES[done.outcome])}: {display_path(path)}")
     if done.written:
-        print(f"档案链尾 (record's last hash): {done.head}")
+        print(_("the record's last hash: {head}").format(head=done.head))
     return 0
 
 
@@ -477,14 +486,15 @@ def _serve(args: argparse.Namespace) -> int:
     from bulletin.serve import serve
 
     if not args.path.is_file():
-        raise BulletinError([Problem(str(args.path), 0, 0, "", "没有这个期刊文件（no such issue file）")])
+        raise BulletinError([Problem(str(args.path), 0, 0, "", _("no such issue file"))])
     try:
         serve(args.path, args.port)
     except OSError as error:
         if error.errno != errno.EADDRINUSE:
             raise
-        raise BulletinError([Problem("bulletin serve", 0, 0, "", f"端口 {args.port} 已被占用（也许预览已经开着）："
-                                     f"换一个端口，如 --port {args.port + 1}（port {args.port} is in use）")]) from None
+        raise BulletinError([Problem("bulletin serve", 0, 0, "", _(
+            "port {port} is in use (the preview is open already?): take another, such as --port {other}").format(
+            port=args.port, other=args.port + 1))]) from None
     return 0
 
 
@@ -499,14 +509,15 @@ def _search(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise BulletinError([Problem("search", 0, 0, "", str(error))]) from None
     if report.rebuilt:
-        print(f"{args.index}: 检索索引无法读取，已重建（the search index was unreadable: made again）", file=sys.stderr)
+        print(_("{index}: the search index was unreadable: made again").format(index=args.index), file=sys.stderr)
     if report.skipped:
-        print(f"note: {report.skipped} invalid issue file(s) not searched (bulletin check --all)", file=sys.stderr)
+        print(_("note: {count} invalid issue file(s) not searched (bulletin check --all)").format(count=report.skipped),
+              file=sys.stderr)
     _print_problems(report.unreadable)
     for hit in hits:
         print(search.format_hit(hit))
     if not hits:
-        print(f"没有一篇文章含有 {query}（no article holds {query}）", file=sys.stderr)
+        print(_("no article holds {query}").format(query=query), file=sys.stderr)
     return 0 if hits else 1
 
 
@@ -550,7 +561,7 @@ def _verify(args: argparse.Namespace) -> int:
     else:
         archive = Archive(args.archive)
     if not archive.manifest_path.exists():
-        raise BulletinError([Problem(str(archive.manifest_path), 0, 0, "", "no manifest: nothing was published")])
+        raise BulletinError([Problem(str(archive.manifest_path), 0, 0, "", _("no manifest: nothing was published"))])
     with archive.lock():
         manifest = archive.manifest()
         findings = list(verify(archive, args.expect))
@@ -558,9 +569,9 @@ def _verify(args: argparse.Namespace) -> int:
         print(finding, file=sys.stderr)
     count = len(published_files(manifest))
     bad = {finding.member for finding in findings if finding.member}
-    print(f"{count - len(bad)} of {count} published files verified")
+    print(_("{good} of {count} published files verified").format(good=count - len(bad), count=count))
     rebuilt = [] if args.rebuild is None else _rebuild(archive, args.rebuild or None)
-    print(f"档案链尾 (record's last hash): {manifest.head}")
+    print(_("the record's last hash: {head}").format(head=manifest.head))
     return 1 if findings or not all(result.same for result in rebuilt) else 0
 
 
@@ -575,8 +586,7 @@ def _rebuild(archive: Archive, name: str | None) -> list[Rebuilt]:
         print(result, file=sys.stdout if result.same else sys.stderr, flush=True)
         results.append(result)
     same = sum(result.same for result in results)
-    print(f"重建 {len(results)} 个版本，{same} 个与档案逐字节相同（{same} of {len(results)} editions rebuilt to the "
-          "same bytes）")
+    print(_("{same} of {count} editions rebuilt to the same bytes").format(same=same, count=len(results)))
     return results
 
 

@@ -12,6 +12,8 @@ import stat
 import zipfile
 from pathlib import Path
 
+from bulletin.i18n import _
+
 MIB = 1024 * 1024
 MAX_ISSUE_BYTES = 4 * MIB  # an issue or publication file (YAML), a plain-text draft
 MAX_PHOTO_BYTES = 64 * MIB  # a photo file: a camera's JPEG is 5-15 MiB
@@ -43,15 +45,16 @@ def check_regular(path: Path, limit: int, *, within: Path | None = None) -> int:
     most `limit` bytes; else Refused."""
     real = path.resolve()
     if within is not None and not real.is_relative_to(within.resolve()):
-        raise Refused(f"是指向项目之外的链接（a link out of the project, to {real}）：不读取")
+        raise Refused(_("a link out of the project (to {target}): not read").format(target=real))
     try:
         status = real.stat()
     except FileNotFoundError:
-        raise Refused("文件不存在（not found）") from None
+        raise Refused(_("not found")) from None
     if not stat.S_ISREG(status.st_mode):
-        raise Refused("不是普通文件（a folder, FIFO or device, not a regular file）：不读取")
+        raise Refused(_("a folder, FIFO or device, not a regular file: not read"))
     if status.st_size > limit:
-        raise Refused(f"有 {size_text(status.st_size)}，超过上限 {size_text(limit)}（larger than the limit）")
+        raise Refused(_("is {size}, larger than the limit of {limit}").format(size=size_text(status.st_size),
+                                                                         limit=size_text(limit)))
     return status.st_size
 
 
@@ -62,13 +65,13 @@ def read_regular(path: Path, limit: int, *, within: Path | None = None) -> bytes
     try:
         descriptor = os.open(path.resolve(), flags)
     except OSError as error:
-        raise Refused(f"无法打开（cannot be opened）：{error.strerror}") from None
+        raise Refused(_("cannot be opened: {reason}").format(reason=error.strerror)) from None
     with os.fdopen(descriptor, "rb") as file:
         if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):  # swapped since it was looked at
-            raise Refused("不是普通文件（not a regular file）：不读取")
+            raise Refused(_("not a regular file: not read"))
         data = file.read(limit + 1)
     if len(data) > limit:
-        raise Refused(f"超过上限 {size_text(limit)}（larger than the limit）")
+        raise Refused(_("larger than the limit of {limit}").format(limit=size_text(limit)))
     return data
 
 
@@ -80,15 +83,15 @@ def check_package(path: Path) -> None:
         with zipfile.ZipFile(path) as package:
             members = package.infolist()
     except (zipfile.BadZipFile, OSError) as error:
-        raise Refused(f"不是可读的 Word 文档（not a .docx that can be read）：{error}") from None
+        raise Refused(_("not a Word document (.docx) that can be read: {reason}").format(reason=error)) from None
     total = sum(member.file_size for member in members)
     if total > MAX_UNPACKED_BYTES:
-        raise Refused(f"解压后有 {size_text(total)}，超过上限 {size_text(MAX_UNPACKED_BYTES)}"
-                      "（unpacks to more than the limit: a ZIP bomb?）")
+        raise Refused(_("unpacks to {size}, more than the limit of {limit} (a ZIP bomb?)").format(
+            size=size_text(total), limit=size_text(MAX_UNPACKED_BYTES)))
     for member in members:
         if member.file_size > 1 * MIB and member.file_size > MAX_PACKING_RATIO * max(member.compress_size, 1):
-            raise Refused(f"{member.filename} 压缩比超过 {MAX_PACKING_RATIO}:1（packed more than {MAX_PACKING_RATIO} "
-                          "to 1: a ZIP bomb?）：不解压")
+            raise Refused(_("{member} is packed more than {ratio} to 1 (a ZIP bomb?): not unpacked").format(
+                member=member.filename, ratio=MAX_PACKING_RATIO))
 
 
 def read_source(path: Path) -> bytes:

@@ -596,8 +596,11 @@ def _message(detail: ErrorDetails) -> str:
         comma, word = _(", "), _(" or ")
         choices = comma.join(most) + word + last if most else last
         return _("expected one of {choices}, got {got}").format(choices=choices, got=got)
-    if kind in ("too_short", "string_too_short"):
-        return _("expected at least {count} item(s), got {got}").format(count=context.get("min_length", 1), got=got)
+    if kind == "too_short":
+        return _("expected at least {count} items, got {actual}").format(
+            count=context.get("min_length", 1), actual=context.get("actual_length", 0))
+    if kind == "string_too_short":
+        return _("expected at least {count} characters, got {got}").format(count=context.get("min_length", 1), got=got)
     bounds = {"greater_than": _("expected more than {limit}, got {got}"),
               "greater_than_equal": _("expected at least {limit}, got {got}"),
               "less_than": _("expected less than {limit}, got {got}"),

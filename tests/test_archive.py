@@ -134,12 +134,12 @@ def test_build_only_rebuilds_what_changed(archive: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert "[12/12]" in first.stdout
     again = run("build", "issues", "--format", "docx", cwd=archive)
-    assert again.returncode == 0 and again.stdout == "12 期未改动，不重排（12 of 12 up to date）\n"
+    assert again.returncode == 0 and again.stdout == "12 期中 12 期未改动，不重排\n"
     path = archive / "issues" / "2017" / "2017-02.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: 修订", 1), encoding="utf-8")
     third = run("build", "issues", "--format", "docx", cwd=archive)
     assert third.stdout == ("issues/2017/2017-02.yaml -> build/2017-02.docx\n"
-                            "11 期未改动，不重排（11 of 12 up to date）\n")
+                            "12 期中 11 期未改动，不重排\n")
     publication = archive / "publication.yaml"
     publication.write_text(publication.read_text(encoding="utf-8").replace("王静", "王敬"), encoding="utf-8")
     fourth = run("build", "issues", "--format", "docx", cwd=archive)
@@ -166,7 +166,7 @@ def test_publish_freezes_and_verify_checks(archive: Path) -> None:
     subprocess.run(detach, cwd=archive, check=True)
     assert (archive / "attached.yaml").read_bytes() == (folder / "gslxx-2018-02" / "source.yaml").read_bytes()
     assert (folder / "gslxx-2018-02.yaml").read_bytes() == (archive / issue).read_bytes()  # the editor's file too
-    assert run("publish", issue, cwd=archive).stdout == f"{issue}: already published, unchanged\n"
+    assert run("publish", issue, cwd=archive).stdout == f"{issue}：已发布，未改动\n"
     path = archive / issue
     path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: 更正", 1), encoding="utf-8")
     refused = run("publish", issue, cwd=archive)
@@ -180,8 +180,8 @@ def test_publish_freezes_and_verify_checks(archive: Path) -> None:
     verified = run("verify", cwd=archive)
     head = Archive(archive / "archive").manifest().head
     assert verified.returncode == 0
-    assert verified.stdout == f"8 of 8 published files verified\n档案链尾 (record's last hash): {head}\n"
-    assert f"档案链尾 (record's last hash): {head}" in corrected.stdout
+    assert verified.stdout == f"已核验 8 个发布文件中的 8 个\n档案链尾：{head}\n"
+    assert f"档案链尾：{head}" in corrected.stdout
     (folder / "gslxx-2018-02.docx").chmod(0o644)
     (folder / "gslxx-2018-02.docx").write_bytes(b"tampered")
     (folder / "gslxx-2018-02-r2.yaml").chmod(0o644)
@@ -192,7 +192,7 @@ def test_publish_freezes_and_verify_checks(archive: Path) -> None:
         "archive/2018/gslxx-2018-02.docx: 已被改动，SHA-256 与发布时不同（altered）",
         "archive/2018/gslxx-2018-02-r2.yaml: 缺失（missing）",
     ]
-    assert broken.stdout.startswith("6 of 8 published files verified\n")
+    assert broken.stdout.startswith("已核验 8 个发布文件中的 6 个\n")
 
 
 def test_published_files_are_read_only(archive: Path) -> None:

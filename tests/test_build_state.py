@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -47,13 +48,13 @@ def test_ctrl_c_stops_a_folder_build_at_once_and_keeps_what_was_finished(project
     assert time.monotonic() - stopped < 5, "the build did not stop at once"
     assert process.returncode == 130
     assert "Traceback" not in err and err.count("\n") == 1 and err.startswith("已中断："), err
-    done = int(err.split("：")[1].split("/")[0])
+    done = int(re.search(r"(\d+) 期已完成", err).group(1))  # type: ignore[union-attr]
     assert done >= 1 and len(state(project)) == done
     with pytest.raises(ProcessLookupError):  # no worker outlives it
         os.killpg(process.pid, 0)
     again = build(project, "issues", "--out", "out", "--jobs", "2")
     assert again.returncode == 0, again.stderr
-    assert f"[1/{12 - done}] " in again.stdout and f"{done} of 12 up to date" in again.stdout
+    assert f"[1/{12 - done}] " in again.stdout and f"12 期中 {done} 期未改动" in again.stdout
 
 
 @pytest.mark.parametrize("damage", ["[]", "{not json", '{"x": 1}', ""])
@@ -74,7 +75,7 @@ def test_two_builds_into_one_folder_keep_each_others_state(project: Path) -> Non
         assert process.returncode == 0, err
     assert len(state(project)) == 12
     result = build(project, "issues", "--out", "out", "--format", "docx")
-    assert "12 of 12 up to date" in result.stdout
+    assert "12 期中 12 期未改动" in result.stdout
 
 
 def test_one_lock_file_for_the_folder(project: Path) -> None:

@@ -60,7 +60,7 @@ def test_format_picks_what_is_written(project: Path) -> None:
     assert outputs(project) == ["2019-01.docx"]
     result = run("build", "issues/2019/2019-01.yaml", "--format", "odt", cwd=project)
     assert result.returncode == 2
-    assert "argument --format: expected pdf, docx or pdf,docx, got 'odt'" in result.stderr
+    assert "argument --format: 应是 pdf、docx 或 pdf,docx，这里是 'odt'" in result.stderr
 
 
 def test_build_a_folder_into_another_out(project: Path) -> None:
@@ -71,7 +71,7 @@ def test_build_a_folder_into_another_out(project: Path) -> None:
 
 def test_check_validates_without_writing(project: Path) -> None:
     result = run("check", "issues", cwd=project)
-    assert (result.returncode, result.stdout) == (0, "issues/2019/2019-01.yaml: ok\n")
+    assert (result.returncode, result.stdout) == (0, "issues/2019/2019-01.yaml：无误\n")
     assert not (project / "build").exists()
 
 
@@ -139,7 +139,7 @@ def test_verbose_shows_the_traceback_of_an_unexpected_error(project: Path, monke
     monkeypatch.setattr("bulletin.pdf.render_pdf", broken)
     assert main(["build", "issues/2019/2019-01.yaml"]) == 1
     assert capsys.readouterr().err == (
-        "issues/2019/2019-01.yaml: error: the renderer broke (--verbose shows the traceback)\n")
+        "issues/2019/2019-01.yaml: 错误：the renderer broke（--verbose 显示调用栈）\n")
     assert main(["build", "issues/2019/2019-01.yaml", "--verbose"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("Traceback (most recent call last):") and "RuntimeError: the renderer broke" in err
@@ -151,8 +151,8 @@ def test_bare_bulletin_shows_the_help_and_each_command_its_examples(project: Pat
     assert bare.returncode == 0 and "排版并归档内部简报" in bare.stdout and "build" in bare.stdout
     for command in ("build", "check", "new", "publish", "serve", "search", "import", "audit"):
         shown = run(command, "--help", cwd=project)
-        assert shown.returncode == 0 and "示例（examples）" in shown.stdout, command
-        assert f"bulletin {command}" in shown.stdout.split("示例（examples）")[1], command
+        assert shown.returncode == 0 and "示例：" in shown.stdout, command
+        assert f"bulletin {command}" in shown.stdout.split("示例：")[1], command
 
 
 def test_commands_find_the_publication_from_any_folder_inside_it(project: Path) -> None:
@@ -174,7 +174,7 @@ def test_build_says_when_an_office_font_the_publication_names_is_missing(project
                            encoding="utf-8")
     result = run("build", "issues/2019/2019-01.yaml", "--format", "pdf", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert result.stderr.strip() == ("注意（warning）: publication.yaml 指定的仿宋字体「仿宋_GB2312」本机未安装，以 "
+    assert result.stderr.strip() == ("注意：publication.yaml 指定的仿宋字体「仿宋_GB2312」本机未安装，以 "
                                      "FandolFang 代替（office font 仿宋_GB2312 is not installed: set in FandolFang）")
     assert outputs(project) == ["2019-01.pdf"]
 
@@ -184,8 +184,8 @@ def test_build_counts_the_proofreaders_findings(project: Path) -> None:
     issue.write_text(SMALL.replace("正文一段", "至少 60 个村。正文一段"), encoding="utf-8")
     result = run("build", "issues/2019/2019-01.yaml", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert result.stderr.strip() == ("注意（warning）: issues/2019/2019-01.yaml 校对有 1 条提示，bulletin check "
-                                     "issues/2019/2019-01.yaml 逐条列出（the proofreader has 1 finding）")
+    assert result.stderr.strip() == ("注意：issues/2019/2019-01.yaml 校对有 1 条提示，bulletin check "
+                                     "issues/2019/2019-01.yaml 逐条列出")
     issue.write_text(SMALL, encoding="utf-8")
     clean = run("build", "issues/2019/2019-01.yaml", cwd=project)
     assert clean.returncode == 0 and clean.stderr == ""
@@ -250,18 +250,18 @@ def test_a_busy_port_is_told_with_what_to_do(project: Path) -> None:
 def test_init_new_build_publish_verify_in_a_fresh_folder(tmp_path: Path) -> None:
     """A new office's first day, from the README alone: init, write, new, build, publish, verify."""
     result = run("init", "工商联信息", "--issuer", "某市工商业联合会", "--issuer", "某市总商会", "--code", "gsl",
-                 "--date", "2026-03-02", cwd=tmp_path)
+                 "--date", "2026-03-02", cwd=tmp_path, env={"LANG": "zh_CN.UTF-8"})  # no publication yet: the locale
     assert result.returncode == 0, result.stderr
     folder = tmp_path / "工商联信息"
     assert "已建立" in result.stdout and (folder / "issues" / "2026" / "2026-01.yaml").is_file()
     publication = (folder / "publication.yaml").read_text(encoding="utf-8")
     assert "# 编印单位：刊头中上下叠排" in publication and "  - 某市总商会\n" in publication
     assert "code: gsl\n" in publication
-    again = run("init", "工商联信息", cwd=tmp_path)
-    assert again.returncode == 1 and "已有publication.yaml" in again.stderr
+    again = run("init", "工商联信息", cwd=tmp_path, env={"LANG": "zh_CN.UTF-8"})
+    assert again.returncode == 1 and "这里已有出版物，不再新建" in again.stderr
     assert (folder / "publication.yaml").read_text(encoding="utf-8") == publication  # untouched
-    inside = run("init", "子文件夹", cwd=folder / "issues")
-    assert inside.returncode == 1 and "已在出版物文件夹之内" in inside.stderr
+    inside = run("init", "子文件夹", cwd=folder / "issues")  # the publication's language: zh
+    assert inside.returncode == 1 and "已在这个出版物的文件夹之内" in inside.stderr
     assert run("new", "--date", "2026-03-20", cwd=folder / "issues" / "2026").stdout == "2026-02.yaml\n"
     assert (folder / "issues" / "2026" / "2026-02.yaml").is_file()
     assert run("check", "--all", cwd=folder).returncode == 0
@@ -299,7 +299,7 @@ def test_a_long_build_says_what_it_is_building_on_a_terminal(project: Path) -> N
     assert process.wait(120) == 0
     text = screen.decode()
     for done, number in ((1, 1), (2, 2), (3, 3)):
-        assert f"\r\x1b[K正在排版（building）[{done}/3] issues/2019/2019-0{number}.yaml …" in text, text
+        assert f"\r\x1b[K正在排版 [{done}/3] issues/2019/2019-0{number}.yaml …" in text, text
     seen = [line.rstrip("\r").rsplit("\r\x1b[K", 1)[-1] for line in text.split("\n")]  # what stays on screen
     assert seen == [f"[{n}/3] issues/2019/2019-0{n}.yaml -> build/2019-0{n}.docx" for n in (1, 2, 3)] + [""], seen
     quiet = run("build", "--format", "docx", cwd=project)  # a pipe: results only (here: all up to date)

@@ -97,9 +97,9 @@ def test_the_docx_sets_the_row_as_a_table_of_pictures_and_the_story_in_its_style
 
 
 @pytest.mark.parametrize(("row", "message"), [
-    ("[{photo: a.png}]", "at least 2"),
-    ("[{photo: a.png}, {photo: a.png, width: 0.5}]", "share the row's width"),
-    ("[{photo: a.png}, {photo: missing.png}]", "photos[1].photo: photo file not found: missing.png"),
+    ("[{photo: a.png}]", "photos: 至少应有2项，这里只有1项"),
+    ("[{photo: a.png}, {photo: a.png, width: 0.5}]", "并排的照片共用一行的宽度"),
+    ("[{photo: a.png}, {photo: missing.png}]", "photos[1].photo: 找不到照片文件：missing.png"),
 ])
 def test_a_row_of_photos_is_checked_as_an_editor_wrote_it(tmp_path: Path, row: str, message: str) -> None:
     shutil.copy(ROOT / "publication.yaml", tmp_path)
@@ -149,6 +149,7 @@ def test_the_years_compilation_lists_the_titled_articles_of_an_issue_with_untitl
 
 
 def test_the_preview_shows_every_element(tmp_path: Path) -> None:
+    import html
     import re
     import threading
     import urllib.request
@@ -167,13 +168,16 @@ def test_the_preview_shows_every_element(tmp_path: Path) -> None:
         assert ready.wait(60)
         url = f"http://127.0.0.1:{port}"
         page = urllib.request.urlopen(url + "/", timeout=30).read().decode()
-        for shown in ('class="run-in h2"', 'class="subhead lines"', 'class="photo-cells"', 'class="story lines"',
-                      "【简讯】", "李四　王五 摄"):
-            assert shown in page, shown
-        photos = re.findall(r'<img src="(/asset/[^"]+)"', page)
-        assert len(photos) == 3  # the photo of the first article, and the two side by side
-        for photo in photos:
-            assert urllib.request.urlopen(url + photo.replace("&amp;", "&"), timeout=30).status == 200
+        shown = "".join(html.unescape(line) for line in re.findall(r'<span class="line"[^>]*>([^<]*)</span>', page))
+        for element in ("（二）强化服务担当", "聚焦主责主业", "【简讯】", "市工商联召开主席会议。", "座谈会现场",
+                        "走访会员企业", "李四　王五 摄", "原文链接"):
+            assert element in shown, element
+        pictures = re.findall(r'<img [^>]*src="(/page/[0-9]+\.jpg[^"]*)"', page)
+        assert len(pictures) == page.count('class="page"') >= 2
+        for picture in pictures:
+            assert urllib.request.urlopen(url + picture, timeout=30).read()[:2] == b"\xff\xd8"  # a JPEG
+        with pdfplumber.open(io.BytesIO(urllib.request.urlopen(url + "/features.pdf", timeout=30).read())) as pdf:
+            assert sum(len(pdf_page.images) for pdf_page in pdf.pages) == 3  # the first article's, the two across
     finally:
         stop.set()
         thread.join(10)

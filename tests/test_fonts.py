@@ -53,7 +53,7 @@ def test_build_warns_when_harfbuzz_subsetter_is_missing(monkeypatch: pytest.Monk
                                                          capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr("bulletin.engine.harfbuzz_subset_missing", lambda: True)
     assert main(["build", str(ISSUES / "2018" / "2018-10.yaml"), "--out", str(tmp_path)]) == 0
-    assert "warning: HarfBuzz's subsetter (Debian libharfbuzz-subset0) is missing" in capsys.readouterr().err
+    assert "注意：缺少 HarfBuzz 的子集工具（Debian libharfbuzz-subset0）" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("name", "collection"), [("NotoSerifCJKsc-Bold.otf", "NotoSerifCJK-Bold.ttc"),

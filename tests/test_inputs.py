@@ -51,7 +51,7 @@ def test_a_link_to_a_device_is_refused_not_read(project: Path, command: list[str
 def test_a_fifo_is_refused_without_waiting(project: Path) -> None:
     os.mkfifo(project / "issues" / "pipe.yaml")
     error = one_error(run("check", "issues/pipe.yaml", cwd=project, timeout=20))
-    assert "issues/pipe.yaml: 不是普通文件" in error
+    assert "issues/pipe.yaml: 是文件夹、管道或设备，不是普通文件" in error
 
 
 def test_a_link_out_of_the_project_is_not_read(project: Path) -> None:
@@ -73,7 +73,8 @@ def test_folder_commands_neither_enter_linked_folders_nor_read_links_out(project
         assert "Traceback" not in result.stderr and "secret" not in result.stderr + result.stdout, command
         assert "linked" not in result.stderr + result.stdout, command
     error = run("check", "issues", cwd=project, timeout=120).stderr
-    assert "issues/pipe.yaml: 不是普通文件" in error and "issues/shadow.yaml: 是指向项目之外的链接" in error
+    assert "issues/pipe.yaml: 是文件夹、管道或设备，不是普通文件" in error
+    assert "issues/shadow.yaml: 是指向项目之外的链接" in error
 
 
 def test_a_photo_over_its_byte_limit_is_refused_by_check(project: Path) -> None:
@@ -87,7 +88,7 @@ def test_a_photo_over_its_byte_limit_is_refused_by_check(project: Path) -> None:
     data["articles"][0]["body"] = [{"photo": "huge.png"}, "正文。"]
     issue.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     error = one_error(run("check", "issues/2018-10.yaml", cwd=project))
-    assert "照片 huge.png 有 2048 MiB，超过上限 64 MiB" in error
+    assert "照片 huge.png：有 2048 MiB，超过上限 64 MiB" in error
 
 
 def docx_with(member: str, data: bytes) -> bytes:

@@ -87,7 +87,7 @@ def test_a_title_of_only_line_breaks_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "issues" / "a.yaml"
     path.write_text('year: 2026\nnumber: 1\ndate: 2026-01-05\narticles:\n  - title: "\\n"\n    body: 正文。\n',
                     encoding="utf-8")
-    with pytest.raises(Exception, match="a title needs text"):
+    with pytest.raises(Exception, match="标题要有文字，不能只有换行"):
         load(path)
 
 
