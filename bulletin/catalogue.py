@@ -125,10 +125,31 @@ def _article_pages(document: Any, issue: Issue) -> list[int]:
     return pages
 
 
+def _next_start(end: int) -> int:
+    """The page an issue begins on after page `end`: a right-hand (odd) page, as an issue bound on its own
+    begins, a blank left-hand page before it where `end` is odd."""
+    return end + 1 if end % 2 == 0 else end + 2
+
+
+def _starts(contents_pages: int, lengths: list[int]) -> list[int]:
+    """The compilation's page number of each issue's first page, after the contents' pages 1…contents_pages."""
+    starts, end = [], contents_pages
+    for length in lengths:
+        starts.append(_next_start(end))
+        end = starts[-1] + length - 1
+    return starts
+
+
+def _numbered_from(first: int) -> str:
+    """The extra stylesheet that makes an issue's pages print the compilation's page numbers from `first`."""
+    return f"@page :first {{ counter-reset: page {first}; }}" if first != 1 else ""
+
+
 def compile_year(entries: list[Entry], year: int) -> bytes:
-    """The 年度汇编 of a year as PDF bytes: a table of contents with the compilation's page numbers
-    (1 = its first page), then every issue of the year in number order, each as its own PDF prints it.
-    The same issues give the same bytes."""
+    """The 年度汇编 of a year as PDF bytes: a table of contents, then every issue of the year in number order,
+    each as its own PDF prints it but numbered on from the contents (the contents are pages 1…, unnumbered),
+    each issue beginning on an odd page (a blank page before it where needed). The contents give each
+    article's page as it prints. The same issues give the same bytes."""
     from bulletin.pdf import render_document
 
     group = _by_year(entries).get(year)
@@ -136,29 +157,44 @@ def compile_year(entries: list[Entry], year: int) -> bytes:
         raise BulletinError([Problem(str(year), 0, 0, "", f"no issue of {year} to compile")])
     issues = [entry.issue for entry in group]
     htmls = [render_html(entry.issue, Typesetter(entry.issue, entry.path.parent)) for entry in group]
-    documents = [render_document(html, entry.path.parent) for entry, html in zip(group, htmls, strict=True)]
-    articles = [_article_pages(document, issue) for document, issue in zip(documents, issues, strict=True)]
+    rendered: dict[tuple[int, int], Any] = {}  # (issue, first page number) -> its document
+
+    def document(index: int, first: int) -> Any:
+        if (index, first) not in rendered:
+            rendered[index, first] = render_document(htmls[index], group[index].path.parent, _numbered_from(first))
+        return rendered[index, first]
+
+    def laid_out(contents_pages: int) -> list[Any]:
+        """The issues numbered on after contents of that many pages: each rendered once for its first page."""
+        documents, end = [], contents_pages
+        for index in range(len(group)):
+            documents.append(document(index, _next_start(end)))
+            end = _next_start(end) + len(documents[-1].pages) - 1
+        return documents
+
     first = issues[0]
     title = f"{first.name} {year}年汇编"
     faces, roles = _fonts(first)
     template = environment().get_template("compilation.html.j2")
 
-    def contents_html(contents_pages: int) -> str:
-        start, listed = contents_pages, []
-        for issue, document, pages in zip(issues, documents, articles, strict=True):
+    def contents_html(starts: list[int], documents: list[Any]) -> str:
+        listed = []
+        for issue, start, issue_document in zip(issues, starts, documents, strict=True):
+            pages = _article_pages(issue_document, issue)
             listed.append({
                 "line": _line(issue),
                 "date": issue.date_text,
-                "entries": [{"title": article.toc_entry, "page": start + page + 1} for article, page
+                "entries": [{"title": article.toc_entry, "page": start + page} for article, page
                             in zip([a for a in issue.articles if a.title], pages, strict=True)],
             })
-            start += len(document.pages)
         return template.render(L=layout, faces=faces, roles=roles, title=title, issues=listed,
                                authors=first.issuers, date=max(issue.date for issue in issues).isoformat())
 
-    guess = 1
-    for _ in range(MAX_CONTENTS_RENDERS):
-        html = contents_html(guess)
+    guess = 1  # the contents' pages: a year's fit on one, as a rule
+    for _attempt in range(MAX_CONTENTS_RENDERS):
+        documents = laid_out(guess)
+        starts = _starts(guess, [len(issue_document.pages) for issue_document in documents])
+        html = contents_html(starts, documents)
         contents = render_document(html, group[0].path.parent)
         if len(contents.pages) == guess:
             break
@@ -167,13 +203,27 @@ def compile_year(entries: list[Entry], year: int) -> bytes:
         raise RuntimeError(f"{title}: the contents' page count does not settle")
 
     # The outline: each issue, with its articles under it.
-    for issue, document in zip(issues, documents, strict=True):
-        for page in document.pages:
+    for issue, issue_document in zip(issues, documents, strict=True):
+        for page in issue_document.pages:
             page.bookmarks = [(level + 1, *rest) for level, *rest in page.bookmarks]
-        document.pages[0].bookmarks.insert(0, (1, _line(issue), (0, 0), "open"))
+        issue_document.pages[0].bookmarks.insert(0, (1, _line(issue), (0, 0), "open"))
 
-    merged = contents.copy([page for document in (contents, *documents) for page in document.pages])
+    blank = render_document(BLANK_PAGE, group[0].path.parent, _blank_css()).pages[0]
+    merged_pages, end = list(contents.pages), len(contents.pages)
+    for start, issue_document in zip(starts, documents, strict=True):
+        merged_pages += [blank] * (start - end - 1)
+        merged_pages += issue_document.pages
+        end = start + len(issue_document.pages) - 1
+    merged = contents.copy(merged_pages)
     merged.metadata.title = title
     identifier = hashlib.sha256(b"\0".join(text.encode() for text in (html, *htmls))).hexdigest()[:32].encode()
     pdf: bytes = merged.write_pdf(pdf_identifier=identifier)
     return pdf
+
+
+BLANK_PAGE = "<!DOCTYPE html><html><body></body></html>"
+
+
+def _blank_css() -> str:
+    """The page of the issues, empty: the left-hand page before an issue that would begin on one."""
+    return f"@page {{ size: {layout.PAGE_WIDTH_MM}mm {layout.PAGE_HEIGHT_MM}mm; margin: 0; }}"

@@ -181,13 +181,30 @@ def test_the_compilation_opens_with_its_contents(entries: list[Entry], compilati
     assert compilation.metadata["Title"] == "工商联信息 2018年汇编"
 
 
-def test_the_issues_follow_the_contents_as_they_print(entries: list[Entry], compilation: PDF) -> None:
+PAGE_NUMBER = re.compile(r"—\s*(\d+)\s*—")
+
+
+def test_the_issues_follow_the_contents_numbered_on(entries: list[Entry], compilation: PDF) -> None:
+    """Each issue as it prints on its own, but its pages numbered as the compilation's (odd numbers on the
+    right, even on the left), each issue beginning on an odd page, a blank page before it where needed."""
     own = own_page_texts(entries)
-    contents_pages = len(compilation.pages) - sum(len(pages) for pages in own)
-    assert contents_pages >= 1
-    assert "汇编" in compilation.pages[0].extract_text()
-    texts = [page.extract_text() for page in compilation.pages[contents_pages:]]
-    assert texts == [text for pages in own for text in pages]
+    pages = compilation.pages
+    texts = [page.extract_text() for page in pages]
+    index = next(index for index, text in enumerate(texts) if PAGE_NUMBER.search(text))  # the contents: unnumbered
+    assert index >= 1 and "汇编" in texts[0]
+    for issue in own:
+        if (index + 1) % 2 == 0:
+            assert texts[index] == "" and not pages[index].chars, f"page {index + 1} should be left blank"
+            index += 1
+        for text in issue:
+            number = PAGE_NUMBER.findall(texts[index])
+            assert number == [str(index + 1)], f"page {index + 1} prints {number}"
+            assert PAGE_NUMBER.sub("", texts[index]) == PAGE_NUMBER.sub("", text)
+            lowest = max(char["top"] for char in pages[index].chars)  # the page number's line
+            on_right = min(char["x0"] for char in pages[index].chars if char["top"] == lowest) > pages[index].width / 2
+            assert on_right == ((index + 1) % 2 == 1), f"page {index + 1}'s number is on the wrong side"
+            index += 1
+    assert index == len(pages)
 
 
 def test_the_contents_give_the_page_of_each_article(entries: list[Entry], compilation: PDF) -> None:
@@ -218,3 +235,15 @@ def test_a_year_without_issues_is_an_error(entries: list[Entry]) -> None:
 
     with pytest.raises(BulletinError, match="no issue of 2016"):
         compile_year(entries, 2016)
+
+
+@pytest.mark.parametrize(("contents", "lengths", "starts"), [
+    (1, [3, 4, 1], [3, 7, 11]),  # blank pages 2 and 6; the four pages 7-10 end on an even page
+    (2, [2, 5], [3, 5]),
+    (3, [1], [5]),
+])
+def test_each_issue_of_a_compilation_begins_on_an_odd_page(contents: int, lengths: list[int],
+                                                           starts: list[int]) -> None:
+    from bulletin.catalogue import _starts
+
+    assert _starts(contents, lengths) == starts
