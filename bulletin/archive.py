@@ -471,15 +471,23 @@ def manifest_key(issue: Issue) -> str:
     return f"{issue.code}-{issue.stem}"
 
 
-def latest_files(entries: Iterable[Entry], build: Path) -> dict[str, dict[str, Path]]:
+def latest_files(entries: Iterable[Entry], build: Path) -> dict[str, Latest]:
     """Each issue's PDF and DOCX, by stem: its latest published edition where there is one, else its latest
     build in `build` (only files that exist). Each archive's manifest is read once."""
     manifests: dict[Path, Manifest] = {}
-    files: dict[str, dict[str, Path]] = {}
+    files: dict[str, Latest] = {}
     for entry in entries:
         assert entry.loaded is not None
         files[entry.issue.stem] = Filed.of(entry.loaded).latest(build, manifests)
     return files
+
+
+@dataclass(frozen=True)
+class Latest:
+    """An issue's files to show: its latest published edition's, else its latest build's."""
+
+    paths: dict[str, Path]  # by format ("pdf", "docx"): only files that exist
+    edition: int = 0  # the published edition they are (1, or 2… for a 更正版); 0: not published
 
 
 @dataclass(frozen=True)
@@ -496,7 +504,7 @@ class Filed:
     def of(cls, loaded: Loaded) -> Filed:
         return cls(Archive.of(loaded).root, manifest_key(loaded.issue), loaded.issue.year, loaded.path.stem)
 
-    def latest(self, build: Path | None, manifests: dict[Path, Manifest]) -> dict[str, Path]:
+    def latest(self, build: Path | None, manifests: dict[Path, Manifest]) -> Latest:
         """The PDF and DOCX that exist: the latest published edition's, else the build's in `build` (none
         without one); `manifests` keeps each archive's manifest, read once."""
         if self.archive not in manifests:
@@ -507,9 +515,9 @@ class Filed:
         elif build is not None:
             folder, stem = build, self.stem
         else:
-            return {}
+            return Latest({})
         candidates = {suffix: folder / f"{stem}.{suffix}" for suffix in ("pdf", "docx")}
-        return {suffix: path for suffix, path in candidates.items() if path.exists()}
+        return Latest({suffix: path for suffix, path in candidates.items() if path.exists()}, editions)
 
 
 def archive_name(issue: Issue, edition: int) -> str:

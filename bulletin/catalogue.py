@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections import defaultdict
@@ -13,14 +14,16 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from bulletin import layout
-from bulletin.archive import Entry
+from bulletin.archive import Entry, Latest
 from bulletin.errors import BulletinError, Problem
 from bulletin.html import environment, font_rules, render_html
+from bulletin.i18n import _
 from bulletin.model import Issue
 from bulletin.output import write_atomic
 from bulletin.typeset import Typesetter
 
 LINKS = (("pdf", "PDF"), ("docx", "DOCX"))
+FILES = "files"  # the site's folder of the issues' files, by year: files/2018/gslxx-2018-10.pdf
 MAX_CONTENTS_RENDERS = 10  # the contents' page count settles in two renders; more means something is wrong
 
 
@@ -39,7 +42,7 @@ def _by_year(entries: Iterable[Entry]) -> dict[int, list[Entry]]:
 
 
 def _href(path: Path, out: Path) -> str:
-    """A link from a page in `out` to `path`: relative (the pages open from disk), POSIX, URL-quoted."""
+    """A link from a page in `out` to `path` inside it: relative, POSIX, URL-quoted."""
     relative = os.path.relpath(Path(path).absolute(), Path(out).absolute())
     return quote(relative.replace(os.sep, "/"))
 
@@ -49,49 +52,103 @@ def _line(issue: Issue) -> str:
     return issue.issue_line if issue.kind == "正刊" else f"{issue.issue_line} {issue.kind}"
 
 
-def _row(entry: Entry, out: Path, files: dict[str, dict[str, Path]]) -> dict[str, Any]:
+def _status(latest: Latest) -> tuple[str, str]:
+    """What the catalogue says of an issue's files, and its class on the page."""
+    if latest.edition > 1:
+        return _("published, corrected edition"), "published"
+    if latest.edition:
+        return _("published"), "published"
+    if latest.paths:
+        return _("not published: the latest build"), "draft"
+    return _("not published, not built"), "unbuilt"
+
+
+def _row(entry: Entry, out: Path, latest: Latest, copies: dict[Path, Path]) -> dict[str, Any]:
     issue = entry.issue
-    outputs = files.get(issue.stem, {})
+    status, kind = _status(latest)
     return {
         "line": issue.issue_line,
         "kind": issue.kind if issue.kind != "正刊" else None,
         "date": issue.date_text,
         "iso_date": issue.date.isoformat(),
         "titles": [article.headline for article in issue.articles if article.headline],
-        "links": [{"label": label, "href": _href(outputs[key], out)} for key, label in LINKS if key in outputs],
+        "status": status,
+        "class": kind,
+        "links": [{"label": label, "href": _href(copies[latest.paths[key]], out)} for key, label in LINKS
+                  if key in latest.paths],
     }
 
 
-def write_catalogue(entries: list[Entry], out: Path, files: dict[str, dict[str, Path]], *,
+def _copies(entries: list[Entry], out: Path, files: dict[str, Latest]) -> dict[Path, Path]:
+    """Where each linked file goes in the site: out/files/YEAR/NAME, so that the site holds everything it
+    links to and can be copied anywhere."""
+    return {path: out / FILES / str(entry.issue.year) / path.name
+            for entry in entries for path in files.get(entry.issue.stem, Latest({})).paths.values()}
+
+
+def _copy(source: Path, target: Path) -> bool:
+    """Copy `source` to `target` unless it is there already (same size and time); whether it copied."""
+    known = source.stat()
+    with contextlib.suppress(FileNotFoundError):
+        there = target.stat()
+        if (there.st_size, there.st_mtime_ns) == (known.st_size, known.st_mtime_ns):
+            return False
+    write_atomic(target, source.read_bytes())
+    os.utime(target, ns=(known.st_atime_ns, known.st_mtime_ns))
+    return True
+
+
+def _sweep(folder: Path, kept: set[Path]) -> None:
+    """Remove from the site's files folder what it no longer links to (an edition superseded, an issue
+    deleted): nothing else writes there."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file() and path not in kept:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def write_catalogue(entries: list[Entry], out: Path, files: dict[str, Latest], *,
                     compilations: dict[int, Path] | None = None) -> list[Path]:
-    """Write out/index.html (every year, newest first) and out/YYYY.html (one year): each issue's number, date,
-    article titles and links to its files. `files` maps an issue's stem (2018-10) to its outputs by format
-    ({"pdf": path, "docx": path}); `compilations` maps a year to its 年度汇编, linked when given.
-    Returns the paths written."""
+    """Write out/index.html (every year, newest first) and out/YYYY.html (one year): each issue's number,
+    date, article titles, whether it is published, and links to its files, copied into out/files/ so that
+    the folder stands on its own. `files` maps an issue's stem (2018-10) to its latest files
+    (archive.latest_files); `compilations` maps a year to its 年度汇编 (in `out`), linked when given.
+    Returns the pages written."""
     years = _by_year(entries)
     compilations = compilations or {}
     loaded = [entry for group in years.values() for entry in group]
-    name = loaded[0].issue.name if loaded else "刊物"
+    copies = _copies(loaded, out, files)
+    for source, target in copies.items():
+        if source.resolve() != target.resolve():
+            _copy(source, target)
+    _sweep(out / FILES, set(copies.values()))
+    name = loaded[0].issue.name if loaded else _("the publication")
     template = environment().get_template("catalogue.html.j2")
 
     def year_data(year: int, group: list[Entry], *, linked: bool) -> dict[str, Any]:
         return {
             "year": year,
+            "label": _("year {year}").format(year=year),
             "href": quote(f"{year}.html") if linked else None,
             "compilation": _href(compilations[year], out) if year in compilations else None,
-            "issues": [_row(entry, out, files) for entry in group],
+            "issues": [_row(entry, out, files.get(entry.issue.stem, Latest({})), copies) for entry in group],
         }
 
     pages: dict[Path, str] = {}
     for year, group in years.items():
-        nav = [{"label": "全部年份", "href": "index.html"}]
-        nav += [{"label": f"{other}年", "href": quote(f"{other}.html")} for other in sorted(years, reverse=True)
-                if other != year]
+        nav = [{"label": _("all years"), "href": "index.html"}]
+        nav += [{"label": _("year {year}").format(year=other), "href": quote(f"{other}.html")}
+                for other in sorted(years, reverse=True) if other != year]
         pages[out / f"{year}.html"] = template.render(
-            title=f"{name} {year}年", nav=nav, years=[year_data(year, group, linked=False)])
+            title=_("{name}, {year}").format(name=name, year=year), nav=nav,
+            years=[year_data(year, group, linked=False)])
     pages[out / "index.html"] = template.render(
-        title=f"{name} 总目录",
-        nav=[{"label": f"{year}年", "href": quote(f"{year}.html")} for year in sorted(years, reverse=True)],
+        title=_("{name}: all issues").format(name=name),
+        nav=[{"label": _("year {year}").format(year=year), "href": quote(f"{year}.html")}
+             for year in sorted(years, reverse=True)],
         years=[year_data(year, years[year], linked=True) for year in sorted(years, reverse=True)],
     )
     for path, text in pages.items():
@@ -154,7 +211,7 @@ def compile_year(entries: list[Entry], year: int) -> bytes:
 
     group = _by_year(entries).get(year)
     if not group:
-        raise BulletinError([Problem(str(year), 0, 0, "", f"no issue of {year} to compile")])
+        raise BulletinError([Problem(str(year), 0, 0, "", _("no issue of {year} to compile").format(year=year))])
     issues = [entry.issue for entry in group]
     htmls = [render_html(entry.issue, Typesetter(entry.issue, entry.path.parent)) for entry in group]
     rendered: dict[tuple[int, int], Any] = {}  # (issue, first page number) -> its document

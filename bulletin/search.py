@@ -269,7 +269,7 @@ def _lay_out(db: sqlite3.Connection, folder: Path, build: Path | None) -> tuple[
     unreadable: list[Problem] = []
     rows = db.execute("SELECT path, archive, key, year, pdf, layout FROM files").fetchall()
     for name, archive, key, year, was_pdf, was_layout in rows:
-        pdf = Filed(Path(archive), key, year, PurePosixPath(name).stem).latest(build, manifests).get("pdf")
+        pdf = Filed(Path(archive), key, year, PurePosixPath(name).stem).latest(build, manifests).paths.get("pdf")
         layout, version = _layout(folder / name, pdf)
         resolved = str(pdf.resolve()) if pdf is not None else None
         if pdf is not None and version is not None and stored.get(resolved) != version:

@@ -225,10 +225,12 @@ def test_index_writes_the_catalogue_and_compilations(archive: Path) -> None:
     assert {p.name for p in site.iterdir()} >= {"index.html", "2016.html", "2017.html", "2018.html",
                                                  "gslxx-2018-compilation.pdf"}
     year = (site / "2018.html").read_text(encoding="utf-8")
-    assert 'href="../archive/2018/gslxx-2018-01.pdf"' in year  # the published edition
-    assert 'href="../build/2018-02.pdf"' in year  # the latest build of an unpublished issue
-    for href in ("../archive/2018/gslxx-2018-01.docx", "../build/2018-02.pdf"):
-        assert (site / href).resolve().exists()  # the relative links open from disk
+    published, built = archive / "archive" / "2018" / "gslxx-2018-01.pdf", archive / "build" / "2018-02.pdf"
+    assert 'href="files/2018/gslxx-2018-01.pdf"' in year  # a copy of the published edition
+    assert 'href="files/2018/2018-02.pdf"' in year  # a copy of the latest build of an unpublished issue
+    assert (site / "files" / "2018" / "gslxx-2018-01.pdf").read_bytes() == published.read_bytes()
+    assert (site / "files" / "2018" / "2018-02.pdf").read_bytes() == built.read_bytes()
+    assert "已发布" in year and "未发布（最近一次排版稿）" in year and "未发布，未排版" in year
 
 
 def test_a_changed_module_of_the_tool_rebuilds_everything() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
@@ -15,7 +16,8 @@ import yaml
 from archive_factory import make_archive
 from pdfplumber.pdf import PDF
 
-from bulletin.archive import Entry, scan
+from bulletin import i18n
+from bulletin.archive import Entry, Latest, scan
 from bulletin.catalogue import compile_year, write_catalogue
 from bulletin.html import render_html
 from bulletin.pdf import render_pdf
@@ -56,33 +58,43 @@ def issues_of(entries: list[Entry], year: int) -> list[Entry]:
 # --- the HTML catalogue ---------------------------------------------------------------------------------
 
 
+Catalogue = tuple[Path, dict[str, Latest], list[Path]]
+
+
 @pytest.fixture(scope="module")
-def catalogue(entries: list[Entry], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, dict[str, Path]],
-                                                                                        list[Path]]:
+def catalogue(entries: list[Entry], tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
+    """The catalogue of `entries`: 2017's issues published (2017-02 in a corrected edition), 2018-01 and
+    2018-02 built but not published, 2018-03 not built. In Chinese (a module's fixture runs before the
+    autouse one that sets it)."""
+    i18n.use("zh")
     base = tmp_path_factory.mktemp("site")
-    files: dict[str, dict[str, Path]] = {}
+    files: dict[str, Latest] = {}
     for entry in entries:
         if entry.loaded is None:
             continue
         stem = entry.issue.stem
-        folder = base / "archive" / str(entry.issue.year)
+        if stem == "2018-03":
+            files[stem] = Latest({})
+            continue
+        published = entry.issue.year == 2017
+        folder = base / ("archive" if published else "build") / str(entry.issue.year)
         folder.mkdir(parents=True, exist_ok=True)
-        files[stem] = {"pdf": folder / f"gslxx-{stem}.pdf"}
-        if stem != "2018-03":  # one issue without its DOCX
-            files[stem]["docx"] = folder / f"工商联信息 {stem}.docx"  # a name to be quoted
-        for path in files[stem].values():
-            path.write_bytes(b"dummy")
+        paths = {"pdf": folder / f"gslxx-{stem}.pdf"}
+        if stem != "2018-02":  # one issue without its DOCX
+            paths["docx"] = folder / f"工商联信息 {stem}.docx"  # a name to be quoted
+        for key, path in paths.items():
+            path.write_bytes(f"{stem}.{key}".encode())
+        files[stem] = Latest(paths, (2 if stem == "2017-02" else 1) if published else 0)
     out = base / "catalogue"
     written = write_catalogue(entries, out, files)
     return out, files, written
 
 
 def rows(page: str) -> list[str]:
-    return re.findall(r"<tr>\n(.*?)</tr>", page, re.S)
+    return re.findall(r"<tr[^>]*>\n(.*?)</tr>", page, re.S)
 
 
-def test_catalogue_writes_an_index_and_a_page_per_year(catalogue: tuple[Path, dict[str, dict[str, Path]],
-                                                                        list[Path]]) -> None:
+def test_catalogue_writes_an_index_and_a_page_per_year(catalogue: Catalogue) -> None:
     out, _, written = catalogue
     assert sorted(written) == sorted([out / "index.html", out / "2017.html", out / "2018.html"])
     assert not [path for path in out.iterdir() if path.name.endswith(".part")]
@@ -94,7 +106,7 @@ def test_catalogue_writes_an_index_and_a_page_per_year(catalogue: tuple[Path, di
 
 @pytest.mark.parametrize("year", [2017, 2018])
 def test_a_year_page_lists_its_issues_in_order(entries: list[Entry], year: int,
-                                               catalogue: tuple[Path, dict[str, dict[str, Path]], list[Path]]) -> None:
+                                               catalogue: Catalogue) -> None:
     out = catalogue[0]
     page = (out / f"{year}.html").read_text(encoding="utf-8")
     found = rows(page)
@@ -114,23 +126,66 @@ def test_a_year_page_lists_its_issues_in_order(entries: list[Entry], year: int,
     assert all(row in index for row in found)
 
 
-def test_links_are_relative_and_point_at_the_files(entries: list[Entry],
-                                                   catalogue: tuple[Path, dict[str, dict[str, Path]], list[Path]]
-                                                   ) -> None:
+def test_links_are_relative_and_point_at_copies_of_the_files(entries: list[Entry], catalogue: Catalogue) -> None:
     out, files, _ = catalogue
     for year in (2017, 2018):
         page = (out / f"{year}.html").read_text(encoding="utf-8")
         for row, entry in zip(rows(page), issues_of(entries, year), strict=True):
             links = dict((label, href) for href, label in re.findall(r'<a href="([^"]+)">(PDF|DOCX)</a>', row))
-            outputs = files[entry.issue.stem]
+            outputs = files[entry.issue.stem].paths
             assert sorted(links) == sorted(key.upper() for key in outputs)
             for key, path in outputs.items():
                 href = links[key.upper()]
-                assert not href.startswith(("/", "file:")) and " " not in href and "\\" not in href
-                assert (out / unquote(href)).resolve() == path.resolve()
+                assert not href.startswith(("/", "file:", "..")) and " " not in href and "\\" not in href
+                copy = out / unquote(href)
+                assert copy.is_relative_to(out / "files" / str(year)) and copy.read_bytes() == path.read_bytes()
 
 
-def test_the_pages_escape_what_they_show(catalogue: tuple[Path, dict[str, dict[str, Path]], list[Path]]) -> None:
+def test_the_site_stands_on_its_own_wherever_it_is_copied(catalogue: Catalogue, tmp_path: Path) -> None:
+    """Copied away from the archive and the build (which are then gone), every link of every page opens."""
+    out = catalogue[0]
+    moved = tmp_path / "elsewhere" / "site"
+    shutil.copytree(out, moved)
+    checked = 0
+    for page in moved.glob("*.html"):
+        for href in re.findall(r'href="([^"]+)"', page.read_text(encoding="utf-8")):
+            target = (page.parent / unquote(href)).resolve()
+            assert target.is_file() and target.is_relative_to(moved), f"{page.name}: {href}"
+            checked += 1
+    assert checked > 20
+
+
+def test_the_catalogue_tells_published_issues_from_the_others(entries: list[Entry], catalogue: Catalogue) -> None:
+    out = catalogue[0]
+    marks = {}
+    for year in (2017, 2018):
+        page = (out / f"{year}.html").read_text(encoding="utf-8")
+        for row, entry in zip(rows(page), issues_of(entries, year), strict=True):
+            marks[entry.issue.stem] = re.findall(r'<span class="status">(.*?)</span>', row)
+    assert marks == {"2017-01": ["已发布"], "2017-02": ["已发布（更正版）"], "2017-03": ["已发布"],
+                     "2017-z01": ["已发布"], "2018-01": ["未发布（最近一次排版稿）"],
+                     "2018-02": ["未发布（最近一次排版稿）"], "2018-03": ["未发布，未排版"]}
+    page = (out / "2018.html").read_text(encoding="utf-8")
+    assert page.count('<tr class="draft">') == 2 and page.count('<tr class="unbuilt">') == 1
+
+
+def test_a_file_no_longer_linked_leaves_the_site(entries: list[Entry], tmp_path: Path) -> None:
+    """A superseded edition's copy is swept from files/; an unchanged file is not copied again."""
+    loaded = [entry for entry in entries if entry.loaded and entry.issue.stem == "2017-01"]
+    first, second = tmp_path / "gslxx-2017-01.pdf", tmp_path / "gslxx-2017-01-v2.pdf"
+    first.write_bytes(b"one")
+    second.write_bytes(b"two")
+    out = tmp_path / "site"
+    write_catalogue(loaded, out, {"2017-01": Latest({"pdf": first}, 1)})
+    copy = out / "files" / "2017" / first.name
+    before = copy.stat().st_mtime_ns, copy.stat().st_ino
+    write_catalogue(loaded, out, {"2017-01": Latest({"pdf": first}, 1)})
+    assert (copy.stat().st_mtime_ns, copy.stat().st_ino) == before
+    write_catalogue(loaded, out, {"2017-01": Latest({"pdf": second}, 2)})
+    assert sorted(path.name for path in (out / "files").rglob("*") if path.is_file()) == [second.name]
+
+
+def test_the_pages_escape_what_they_show(catalogue: Catalogue) -> None:
     out = catalogue[0]
     for name in ("2018.html", "index.html"):
         page = (out / name).read_text(encoding="utf-8")
@@ -233,7 +288,7 @@ def test_the_compilation_is_reproducible(entries: list[Entry], compiled: bytes) 
 def test_a_year_without_issues_is_an_error(entries: list[Entry]) -> None:
     from bulletin.errors import BulletinError
 
-    with pytest.raises(BulletinError, match="no issue of 2016"):
+    with pytest.raises(BulletinError, match="2016年没有可汇编的刊期"):
         compile_year(entries, 2016)
 
 
