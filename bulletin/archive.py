@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bulletin import __version__
 from bulletin.errors import BulletinError, Problem, field_path
+from bulletin.i18n import _
 from bulletin.inputs import Refused, read_regular, read_source
 from bulletin.loader import PUBLICATION_FILE, Loaded, display_path, find_publication, load
 from bulletin.model import Issue, Series
@@ -74,36 +75,40 @@ def integrity(entries: Iterable[Entry]) -> list[Problem]:
         issue = entry.issue
         sequences[issue.year, issue.supplement].append(entry)
         if entry.path.stem != issue.stem:
-            problems.append(_problem(entry, "number", f"the file name says {entry.path.stem}, the issue is "
-                                                      f"{issue.issue_line} (expected {issue.stem}.yaml)"))
+            problems.append(_problem(entry, "number", _(
+                "the file name says {stem}, the issue is {line} (expected {expected}.yaml)").format(
+                stem=entry.path.stem, line=issue.issue_line, expected=issue.stem)))
         if entry.path.parent.name.isdigit() and int(entry.path.parent.name) != issue.year:
-            problems.append(_problem(entry, "year", f"filed under {entry.path.parent.name}/ but the issue is of "
-                                                    f"{issue.year}"))
+            problems.append(_problem(entry, "year", _(
+                "filed under {folder}/ but the issue is of {year}").format(folder=entry.path.parent.name,
+                                                                          year=issue.year)))
     series = loaded[0].issue.series if loaded else Series()  # a publication-level setting: one for all
     start = _stem_parts(series.start) if series.start else None
     elsewhere = {_stem_parts(stem) for stem in series.elsewhere}
     for (year, supplement), group in sorted(sequences.items()):
-        kind = "增刊" if supplement else "期"
+        line = _("{year} supplement no. {number}") if supplement else _("{year} no. {number}")
         by_number: dict[int, list[Entry]] = defaultdict(list)
         for entry in group:
             by_number[entry.issue.number].append(entry)
         for number, same in sorted(by_number.items()):
             for entry in same[1:]:
                 others = ", ".join(display_path(other.path) for other in same if other is not entry)
-                problems.append(_problem(entry, "number", f"{year}年第{number}{kind} is also {others}"))
+                problems.append(_problem(entry, "number", _("{line} is also {others}").format(
+                    line=line.format(year=year, number=number), others=others)))
         first = start[2] if start and start[:2] == (year, supplement) else 1
         for entry in group:
             if start and not supplement and not start[1] and (year, entry.issue.number) < (start[0], start[2]):
-                problems.append(_problem(entry, "number", f"{entry.issue.issue_line} 在 series.start（{series.start}）"
-                                                          f"之前（before the series' start）"))
+                problems.append(_problem(entry, "number", _(
+                    "{line} is before the series' start ({start}, series.start)").format(
+                    line=entry.issue.issue_line, start=series.start)))
         missing = sorted(set(range(first, max(by_number) + 1)) - set(by_number)
                          - {number for y, s, number in elsewhere if (y, s) == (year, supplement)})
         if missing:
-            numbers = "、".join(str(n) for n in missing)
-            problems.append(_problem(min(group, key=lambda entry: entry.issue.number), "number",
-                                     f"{year}年缺第{numbers}{kind}：不在本档案的，在 {PUBLICATION_FILE} 的 series "
-                                     f"中说明（start: 首期，elsewhere: 存于别处的）"
-                                     f"（{year}: no issue numbered {numbers}）"))
+            numbers = _(", ").join(str(n) for n in missing)
+            problems.append(_problem(min(group, key=lambda entry: entry.issue.number), "number", _(
+                "{line} missing: an issue kept outside this archive is named in {publication}'s series "
+                "(start: the first issue here, elsewhere: those kept elsewhere)").format(
+                line=line.format(year=year, number=numbers), publication=PUBLICATION_FILE)))
     main = sorted((e for e in loaded if not e.issue.supplement and e.issue.serial),
                   key=lambda entry: (entry.issue.year, entry.issue.number))
     for before, after in zip(main, main[1:], strict=False):
@@ -113,14 +118,16 @@ def integrity(entries: Iterable[Entry]) -> list[Problem]:
         expected = before.issue.serial + 1 + between if before.issue.serial else None
         if after.issue.serial != expected and (after.issue.year, after.issue.number) != (before.issue.year,
                                                                                      before.issue.number):
-            problems.append(_problem(after, "serial", f"总第{after.issue.serial}期 follows 总第{before.issue.serial}期 "
-                                                      f"({display_path(before.path)}): expected 总第{expected}期"))
+            problems.append(_problem(after, "serial", _(
+                "总第{serial}期 follows 总第{before}期 ({path}): expected 总第{expected}期").format(
+                serial=after.issue.serial, before=before.issue.serial, path=display_path(before.path),
+                expected=expected)))
     return problems
 
 
 def _stem_parts(stem: str) -> tuple[int, bool, int]:
     """An issue's stem as (year, 增刊, number): 2018-z01 is (2018, True, 1)."""
-    year, _, number = stem.partition("-")
+    year, _dash, number = stem.partition("-")
     return int(year), number.startswith("z"), int(number.removeprefix("z"))
 
 
@@ -200,7 +207,7 @@ def source_files(loaded: Loaded) -> list[Path]:
     publication = find_publication(loaded.path)
     if publication:
         files.append(publication)
-    return files + [path for _, path in _photo_paths(loaded)]
+    return files + [path for _name, path in _photo_paths(loaded)]
 
 
 def _photo_paths(loaded: Loaded) -> Iterator[tuple[str, Path]]:
@@ -367,22 +374,24 @@ class Archive:
         try:
             data = json.loads(read_regular(path, MAX_MANIFEST_BYTES).decode("utf-8"))
         except json.JSONDecodeError as error:
-            raise BulletinError([Problem(name, error.lineno, error.colno, "", f"档案清单不是有效的 JSON：{error.msg}"
-                                                                            f"（not valid JSON）")]) from None
+            raise BulletinError([Problem(name, error.lineno, error.colno, "", _(
+                "the archive's manifest is not valid JSON: {reason}").format(reason=error.msg))]) from None
         except (UnicodeDecodeError, OSError, Refused) as error:
-            raise BulletinError([Problem(name, 0, 0, "", f"档案清单无法读取（cannot be read）：{error}")]) from None
+            raise BulletinError([Problem(name, 0, 0, "", _(
+                "the archive's manifest cannot be read: {reason}").format(reason=error))]) from None
         legacy = isinstance(data, dict) and "format" not in data
         if legacy:  # the first format: {key: [edition, …]}
             if not all(isinstance(v, list) and all(isinstance(e, dict) for e in v) for v in data.values()):
-                raise BulletinError([Problem(name, 0, 0, "", "档案清单的结构不对：应为各期的版本列表"
-                                                             "（not a map of issues to their editions）")])
+                raise BulletinError([Problem(name, 0, 0, "", _(
+                    "the archive's manifest is not a map of issues to their editions"))])
             raw = sorted(({**e, "key": k} for k, editions in data.items() for e in editions),
                          key=lambda e: (str(e.get("published", "")), e["key"], str(e.get("edition", ""))))
         elif isinstance(data, dict) and data.get("format") == MANIFEST_FORMAT and isinstance(data.get("entries"), list):
             raw = data["entries"]
         else:
-            raise BulletinError([Problem(name, 0, 0, "", f"档案清单的格式不认识（expected format {MANIFEST_FORMAT} "
-                                                         "with a list of entries）")])
+            raise BulletinError([Problem(name, 0, 0, "", _(
+                "the archive's manifest is of a format not known (expected format {format} with a list of "
+                "entries)").format(format=MANIFEST_FORMAT))])
         problems = []
         for index, item in enumerate(raw):
             try:
@@ -390,7 +399,9 @@ class Archive:
             except ValidationError as error:
                 for detail in error.errors():
                     where = field_path(("entries", index, *detail["loc"]))
-                    problems.append(Problem(name, 0, 0, where, f"档案清单条目不完整或类型不对：{detail['msg']}"))
+                    problems.append(Problem(name, 0, 0, where, _(
+                        "an entry of the archive's manifest is incomplete or of the wrong type: {reason}").format(
+                        reason=detail["msg"])))
         if problems:
             raise BulletinError(problems)
         return Manifest(tuple(raw), legacy)
@@ -460,7 +471,7 @@ def hash_file(path: Path) -> str:
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(descriptor, "rb") as file:
         if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-            raise OSError(f"不是普通文件（not a regular file）: {path}")
+            raise OSError(_("not a regular file: {path}").format(path=path))
         while block := file.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
@@ -554,8 +565,9 @@ def publish(loaded: Loaded, render: Render, *, supersede: bool, reason: str | No
         lock.acquire()
     except filelock.Timeout:
         raise BulletinError([Problem(display_path(archive.root / LOCK), 0, 0, "",
-                                     f"档案正由另一次发布占用，等了 {LOCK_TIMEOUT_S:g} 秒仍未释放"
-                                     "（the archive is locked by another publish）")]) from None
+                                     _(
+            "the archive is held by another publish: still locked after {seconds:g} s").format(
+            seconds=LOCK_TIMEOUT_S))]) from None
     try:
         return _publish_locked(archive, loaded, render, supersede=supersede, reason=reason)
     finally:
@@ -572,11 +584,11 @@ def _publish_locked(archive: Archive, loaded: Loaded, render: Render, *, superse
         return Published("unchanged", [], [], manifest.head)
     if editions and not supersede:
         published = editions[-1]
-        names = "、".join(sorted(published["files"]))
-        raise BulletinError([Problem(display_path(loaded.path), 0, 0, "",
-                                     f"发布（{published['published']}，{names}）之后已有改动：档案保留当时印发的版本；"
-                                     "如需更正，用 publish --supersede --reason '…' 另发更正版"
-                                     "（changed since it was published）")])
+        names = _(", ").join(sorted(published["files"]))
+        raise BulletinError([Problem(display_path(loaded.path), 0, 0, "", _(
+            "changed since it was published ({published}, {files}): the archive keeps the edition as it was "
+            "circulated; to correct it, publish a corrected edition with publish --supersede --reason '…'").format(
+            published=published["published"], files=names))])
     edition = len(editions) + 1
     stem = archive_name(loaded.issue, edition)
     folder = archive.root / str(loaded.issue.year)
@@ -588,8 +600,8 @@ def _publish_locked(archive: Archive, loaded: Loaded, render: Render, *, superse
     listed = {name for entry in manifest.entries for name in entry["files"]}
     clashes = [path for path in [*sources, *made] if path.relative_to(archive.root).as_posix() in listed]
     if clashes:
-        raise BulletinError([Problem(display_path(path), 0, 0, "", "已在档案清单中，不覆盖（already published）")
-                             for path in clashes])
+        raise BulletinError([Problem(display_path(path), 0, 0, "",
+                                     _("already in the archive's manifest: not overwritten")) for path in clashes])
     recovered = _move_aside(_unlisted([*sources, *made], own), archive)
     written: list[Path] = []
     try:
@@ -598,8 +610,8 @@ def _publish_locked(archive: Archive, loaded: Loaded, render: Render, *, superse
             written.append(path)
         staged = load(own / SOURCE, resolved=True)
         if staged.issue != loaded.issue.model_copy(update={"corrected": corrected}):
-            raise BulletinError([Problem(display_path(own / SOURCE), 0, 0, "", "完整来源读回后与期刊不同，未发布"
-                                         "（the resolved source does not load as the issue: not published）")])
+            raise BulletinError([Problem(display_path(own / SOURCE), 0, 0, "", _(
+                "the resolved source does not load back as the issue: not published"))])
         rendered = render(staged)  # the PDF and the DOCX from the archived source and photos alone
         outputs = {**sources, **{path: rendered[suffix] for path, suffix in zip(made, PUBLISHED_FORMATS, strict=True)}}
         for path in made:
@@ -651,7 +663,7 @@ def _present(path: Path) -> bool:
 
 def _remove_empty(folder: Path) -> None:
     """The folders a stopped publish made and left empty (never one that holds a file)."""
-    for here, _, _ in os.walk(folder, topdown=False):
+    for here, _folders, _files in os.walk(folder, topdown=False):
         with contextlib.suppress(OSError):
             os.rmdir(here)
 
@@ -700,49 +712,56 @@ def verify(archive: Archive, expect: str | None = None) -> Iterator[Finding]:
     def shown(member: str) -> str:  # the archive's own name for a file (a link is not resolved)
         return f"{root}/{member}"
     if manifest.legacy:
-        yield Finding(f"{name}: 旧格式的档案清单，条目未成链，下次发布时补上（first format: no chain yet）")
+        yield Finding(_("{manifest}: a manifest of the first format: its entries are not chained yet (the next "
+                        "publish chains them)").format(manifest=name))
     else:
         previous = GENESIS
         for index, entry in enumerate(manifest.entries):
-            label = f"{name}: entries[{index}]（{entry['key']} 第{entry['edition']}版）"
+            label = _("{manifest}: entries[{index}] ({key}, edition {edition})").format(
+                manifest=name, index=index, key=entry["key"], edition=entry["edition"])
             if entry.get("previous") != previous:
-                yield Finding(f"{label}: 与上一条目接不上，其前的条目被删改过（the chain is broken before it）")
+                yield Finding(_("{entry}: does not chain to the entry before: an entry before it was removed or "
+                                "changed").format(entry=label))
             if entry.get("sha256") != entry_hash(entry):
-                yield Finding(f"{label}: 条目内容与其哈希不符，被改动过（altered after it was published）")
+                yield Finding(_("{entry}: does not match its hash: altered after it was published").format(entry=label))
             previous = str(entry.get("sha256"))
     if not manifest.legacy and manifest.entries:
         hashes = [str(entry.get("sha256")) for entry in manifest.entries]
         journaled = archive.journaled()
         gone = [h for h in journaled if h not in hashes]
         if gone:
-            yield Finding(f"{name}: 日志 {JOURNAL} 记录的 {len(gone)} 个条目不在清单中：条目被删除或改写"
-                          f"（{len(gone)} entries of the journal are not in the manifest）")
+            yield Finding(_("{manifest}: {count} entries of the journal {journal} are not in the manifest: entries "
+                            "were removed or rewritten").format(manifest=name, count=len(gone), journal=JOURNAL))
         elif journaled != hashes[: len(journaled)]:
-            yield Finding(f"{name}: 清单条目的顺序与日志 {JOURNAL} 不符（the entries are not in the journal's order）")
+            yield Finding(_("{manifest}: the entries are not in the order of the journal {journal}").format(
+                manifest=name, journal=JOURNAL))
         elif len(journaled) < len(hashes):
-            yield Finding(f"{name}: 最后 {len(hashes) - len(journaled)} 个条目未记入日志 {JOURNAL}"
-                          f"（not in the journal: a publish stopped after its commit? the next publish adds them）")
+            yield Finding(_("{manifest}: the last {count} entries are not in the journal {journal} (a publish stopped "
+                            "after its commit? the next publish adds them)").format(
+                manifest=name, count=len(hashes) - len(journaled), journal=JOURNAL))
     if expect is not None and manifest.head != expect:
-        yield Finding(f"{name}: 链尾哈希是 {manifest.head}，不是所记的 {expect}：有条目被删除或改写"
-                      "（the record's last hash is not the one expected）")
+        yield Finding(_("{manifest}: the last hash is {head}, not the {expected} recorded: entries were removed or "
+                        "rewritten").format(manifest=name, head=manifest.head, expected=expect))
     for member, digest in published_files(manifest).items():
         path = archive.member(member)
         if path is None:
-            yield Finding(f"{name}: {member}: 指向档案之外，不读取（outside the archive: not read）", member)
+            yield Finding(_("{manifest}: {member}: outside the archive: not read").format(manifest=name, member=member),
+                          member)
         elif not path.exists():
-            yield Finding(f"{shown(member)}: 缺失（missing）", member)
+            yield Finding(_("{file}: missing").format(file=shown(member)), member)
         else:
             try:
                 actual = hash_file(path)
             except OSError as error:
-                yield Finding(f"{shown(member)}: 无法读取（cannot be read）：{error}", member)
+                yield Finding(_("{file}: cannot be read: {reason}").format(file=shown(member), reason=error), member)
                 continue
             if actual != digest:
-                yield Finding(f"{shown(member)}: 已被改动，SHA-256 与发布时不同（altered）", member)
+                yield Finding(_("{file}: altered: its SHA-256 is not the one published").format(file=shown(member)),
+                              member)
     listed = set(published_files(manifest))
     for member in archive.files_on_disk():
         if member not in listed:
-            yield Finding(f"{shown(member)}: 不在档案清单中（not in the manifest）")
+            yield Finding(_("{file}: not in the manifest").format(file=shown(member)))
 
 
 
@@ -764,10 +783,11 @@ class Rebuilt:
 
     def __str__(self) -> str:
         if self.cannot:
-            return f"{self.edition}: 无法重建（cannot rebuild）：{self.cannot}"
+            return _("{edition}: cannot be rebuilt: {reason}").format(edition=self.edition, reason=self.cannot)
         if self.differs:
-            return f"{self.edition}: 重建结果与档案不同（rebuilt, differs）：{'、'.join(self.differs)}"
-        return f"{self.edition}: 重建结果与档案逐字节相同（rebuilt to the same bytes）"
+            return _("{edition}: rebuilt, differs from the archive: {files}").format(
+                edition=self.edition, files=_(", ").join(self.differs))
+        return _("{edition}: rebuilt to the same bytes as the archive").format(edition=self.edition)
 
 
 def rebuild(archive: Archive, render: Render, name: str | None = None) -> Iterator[Rebuilt]:
@@ -778,7 +798,7 @@ def rebuild(archive: Archive, render: Render, name: str | None = None) -> Iterat
     chosen = [entry for entry in entries if name in (None, entry["key"], edition_stem(entry["key"], entry["edition"]))]
     if name is not None and not chosen:
         raise BulletinError([Problem(display_path(archive.manifest_path), 0, 0, "",
-                                     f"档案中没有 {name}（no such issue or edition in the archive）")])
+                                     _("no issue or edition {name} in the archive").format(name=name))])
     for entry in chosen:
         yield _rebuild(archive, entry, render)
 
@@ -786,10 +806,10 @@ def rebuild(archive: Archive, render: Render, name: str | None = None) -> Iterat
 def _rebuild(archive: Archive, entry: dict[str, Any], render: Render) -> Rebuilt:
     stem = edition_stem(entry["key"], entry["edition"])
     if not entry.get("source"):
-        return Rebuilt(stem, cannot="发布时档案尚未保存完整来源（published before editions kept their source）")
+        return Rebuilt(stem, cannot=_("published before the archive kept each edition's source"))
     source = archive.member(entry["source"])
     if source is None:
-        return Rebuilt(stem, cannot=f"{entry['source']}: 指向档案之外，不读取（outside the archive: not read）")
+        return Rebuilt(stem, cannot=_("{source}: outside the archive: not read").format(source=entry["source"]))
     try:
         staged = load(source, resolved=True)
         fonts = _font_changes(entry, font_files(staged.issue))
@@ -797,7 +817,7 @@ def _rebuild(archive: Archive, entry: dict[str, Any], render: Render) -> Rebuilt
             return Rebuilt(stem, cannot=fonts)
         made = render(staged)
     except BulletinError as error:
-        return Rebuilt(stem, cannot="；".join(str(problem) for problem in error.problems))
+        return Rebuilt(stem, cannot=_("; ").join(str(problem) for problem in error.problems))
     outputs = {PurePosixPath(member).suffix.lstrip("."): member for member in entry["files"]
                if PurePosixPath(member).stem == stem}
     differs = []
@@ -819,12 +839,13 @@ def _font_changes(entry: dict[str, Any], installed: dict[str, Path]) -> str:
     names: dict[str, str] = entry["font_files"] if isinstance(entry.get("font_files"), dict) else {}
     missing = [f"{family}（{names.get(family, '?')}）" for family in published if family not in installed]
     if missing:
-        return f"字体未安装（font not installed）：{'、'.join(missing)}"
+        return _("fonts not installed: {fonts}").format(fonts=_(", ").join(missing))
     changed = [f"{family}（{installed[family].name}）" for family, digest in published.items()
                if _font_digest(installed[family]) != digest]
     if changed:
-        return f"字体文件与发布时不同（font file differs from the one published）：{'、'.join(changed)}"
+        return _("font files differ from those it was published with: {fonts}").format(fonts=_(", ").join(changed))
     added = [family for family in installed if family not in published]
     if added:
-        return f"发布时未装的字体现已安装，字体链不同（fonts installed since）：{'、'.join(added)}"
+        return _("fonts installed since it was published change its font chains: {fonts}").format(
+            fonts=_(", ").join(added))
     return ""

@@ -85,12 +85,12 @@ def test_check_all_reports_the_archive_integrity(archive: Path) -> None:
     result = run("check", "--all", cwd=archive)
     assert result.returncode == 1
     errors = result.stderr.splitlines()
-    assert any(e.startswith("issues/2016/2016-09.yaml:") and "the file name says 2016-09, the issue is 2016年第2期"
+    assert any(e.startswith("issues/2016/2016-09.yaml:") and "文件名是 2016-09，期刊却是2016年第2期"
                in e for e in errors), errors
-    assert any("2016年第2期 is also issues/2016/2016-02.yaml" in e for e in errors), errors
-    assert any("2017年缺第3期" in e and "series" in e for e in errors), errors
-    assert any(e.startswith("issues/2018/2018-02.yaml:") and "总第150期 follows 总第110期" in e for e in errors), errors
-    assert any(e.startswith("issues/2018/2018-03.yaml:") and "总第112期 follows 总第150期" in e for e in errors), errors
+    assert any("2016年第2期与 issues/2016/2016-02.yaml 重号" in e for e in errors), errors
+    assert any("缺2017年第3期" in e and "series" in e for e in errors), errors
+    assert any(e.startswith("issues/2018/2018-02.yaml:") and "总第150期排在总第110期" in e for e in errors), errors
+    assert any(e.startswith("issues/2018/2018-03.yaml:") and "总第112期排在总第150期" in e for e in errors), errors
 
 
 def test_the_series_says_where_the_archive_starts_and_what_is_kept_elsewhere(archive: Path) -> None:
@@ -104,12 +104,12 @@ def test_the_series_says_where_the_archive_starts_and_what_is_kept_elsewhere(arc
     publication.write_text(text + "series:\n  start: 2016-02\n  elsewhere: [2017-03]\n", encoding="utf-8")
     result = run("check", "--all", cwd=archive)
     assert result.returncode == 0, result.stderr
-    assert "缺第" not in result.stderr and "follows" not in result.stderr
+    assert "缺第" not in result.stderr and "排在" not in result.stderr
     publication.write_text(text + "series:\n  start: 2016-03\n", encoding="utf-8")
     result = run("check", "--all", cwd=archive)
     assert result.returncode == 1
     assert "issues/2016/2016-02.yaml:" in result.stderr and "在 series.start（2016-03）之前" in result.stderr
-    assert "2017年缺第3期" in result.stderr
+    assert "缺2017年第3期" in result.stderr
     one = issues / "2016" / "2016-02.yaml"
     one.write_text(one.read_text(encoding="utf-8") + "series:\n  start: 2016-02\n", encoding="utf-8")
     assert "series 只能在 publication.yaml 中设定" in run("check", str(one), cwd=archive).stderr
@@ -189,8 +189,8 @@ def test_publish_freezes_and_verify_checks(archive: Path) -> None:
     broken = run("verify", cwd=archive)
     assert broken.returncode == 1
     assert broken.stderr.splitlines() == [
-        "archive/2018/gslxx-2018-02.docx: 已被改动，SHA-256 与发布时不同（altered）",
-        "archive/2018/gslxx-2018-02-r2.yaml: 缺失（missing）",
+        "archive/2018/gslxx-2018-02.docx: 已被改动，SHA-256 与发布时不同",
+        "archive/2018/gslxx-2018-02-r2.yaml: 缺失",
     ]
     assert broken.stdout.startswith("已核验 8 个发布文件中的 6 个\n")
 
