@@ -24,6 +24,7 @@ from bulletin import compose
 from bulletin.check import check as check_fonts
 from bulletin.check import typesetter_for
 from bulletin.errors import BulletinError, Problem, field_path
+from bulletin.i18n import N_, _
 from bulletin.loader import FieldPath, Loaded, Salvaged, SourceMap, display_path
 from bulletin.markup import paragraph_spans
 from bulletin.model import Issue, Prose
@@ -66,7 +67,9 @@ class Finding:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         text = f"{where}: {self.rule}: {self.message}"
-        return f"{text} ({self.suggestion})" if self.suggestion else text
+        if not self.suggestion:
+            return text
+        return _("{finding} ({suggestion})").format(finding=text, suggestion=self.suggestion)
 
 
 @dataclass(frozen=True)
@@ -198,7 +201,7 @@ def _fields(loaded: Loaded, sources: SourceMap) -> list[Text]:
     own_file = display_path(loaded.path)
     seen: set[FieldPath] = set()
     texts: list[Text] = []
-    for path, _, element, _ in compose.texts(loaded.issue):
+    for path, _raw, element, _own in compose.texts(loaded.issue):
         raw_path = path if path in sources.texts else path[:-1] if path and path[-1] == 0 else None
         if raw_path is None or raw_path in seen or raw_path not in sources.texts:
             continue  # what the template prints itself (目录, the issue line), or a number
@@ -280,7 +283,7 @@ def _quote(text: str) -> str:
 
 
 def _write(text: str) -> str:
-    return f"write {_quote(text)}"
+    return _("write {text}").format(text=_quote(text))
 
 
 def _context(view: str, start: int, end: int, width: int = 2) -> tuple[int, int]:
@@ -333,7 +336,8 @@ def halfwidth_punctuation(context: Context) -> Iterator[Hit]:
 
 
 def _punctuation_hit(text: Text, offset: int, old: str, new: str) -> Hit:
-    return Hit(text.path, offset, f"half-width {_quote(old.strip())} in Chinese text", _write(new), old, new)
+    message = _("half-width {mark} in Chinese text").format(mark=_quote(old.strip()))
+    return Hit(text.path, offset, message, _write(new), old, new)
 
 
 def _stops(text: Text, start: int, end: int, protected: set[int]) -> Iterator[Hit]:
@@ -426,15 +430,18 @@ def unpaired_brackets(context: Context) -> Iterator[Hit]:
                 match = next((depth for depth in range(len(stack) - 1, -1, -1) if view[stack[depth]] == opening),
                              None)
                 if match is None:
-                    yield Hit(text.path, i, f"{_quote(char)} closes nothing: no {_quote(opening)} before it")
+                    yield Hit(text.path, i, _("{mark} closes nothing: no {opening} before it").format(
+                        mark=_quote(char), opening=_quote(opening)))
                     continue
                 inner = stack[-1]
-                yield Hit(text.path, i, f"{_quote(char)} closes {_quote(opening)} (line "
-                                        f"{context.line(text.path, stack[match])}) while {_quote(view[inner])} "
-                                        f"(line {context.line(text.path, inner)}) is still open")
+                yield Hit(text.path, i, _(
+                    "{mark} closes {opening} (line {line}) while {inner} (line {inner_line}) is still open").format(
+                    mark=_quote(char), opening=_quote(opening), line=context.line(text.path, stack[match]),
+                    inner=_quote(view[inner]), inner_line=context.line(text.path, inner)))
                 del stack[match]  # the inner opener stays open: its own closer may follow
         for i in stack:
-            yield Hit(text.path, i, f"{_quote(view[i])} is never closed: no {_quote(BRACKETS[view[i]])} after it")
+            yield Hit(text.path, i, _("{mark} is never closed: no {closing} after it").format(
+                mark=_quote(view[i]), closing=_quote(BRACKETS[view[i]])))
 
 
 # --- 3. doubled characters and words ------------------------------------------------------------------------
@@ -502,7 +509,8 @@ def doubled_characters(context: Context) -> Iterator[Hit]:
             left, right = _context(text.view, match.start(), match.end())
             shown = text.view[left:right]
             fixed = shown[: match.start() - left] + match.group(1) + shown[match.end() - left :]
-            yield Hit(text.path, match.start(), f"{_quote(match.group(1))} is typed twice: {_quote(shown)}",
+            yield Hit(text.path, match.start(), _("{character} is typed twice: {shown}").format(
+                character=_quote(match.group(1)), shown=_quote(shown)),
                       _write(fixed), match.group(), match.group(1))
 
 
@@ -515,7 +523,8 @@ def doubled_words(context: Context) -> Iterator[Hit]:
             if len(set(word)) == 1 or word in REDUPLICATED_WORDS or (len(word) == 2 and word[0] == "一") \
                     or match.group()[:3] in ABA_WORDS or match.group()[-3:] in ABA_WORDS:
                 continue
-            yield Hit(text.path, match.start(), f"{_quote(word)} is typed twice: {_quote(match.group())}",
+            yield Hit(text.path, match.start(), _("{word} is typed twice: {shown}").format(
+                word=_quote(word), shown=_quote(match.group())),
                       _write(word))
 
 
@@ -550,9 +559,10 @@ def letter_spaced_titles(context: Context) -> Iterator[Hit]:
         for start, end in _letter_spaced(text):
             spaced = text.raw[start:end]
             joined = "".join(char for char in spaced if char not in SPACES)
-            why = "the template letter-spaces it" if text.element in TEMPLATE_SPACED else \
-                "the template sets titles and headings, and typed spaces print as uneven gaps"
-            yield Hit(text.path, start, f"{_quote(spaced)} is letter-spaced by hand: {why}", _write(joined),
+            why = _("the template letter-spaces it") if text.element in TEMPLATE_SPACED else \
+                _("the template sets titles and headings, and typed spaces print as uneven gaps")
+            message = _("{text} is letter-spaced by hand: {why}").format(text=_quote(spaced), why=why)
+            yield Hit(text.path, start, message, _write(joined),
                       spaced, joined)
 
 
@@ -575,8 +585,9 @@ def stray_spaces(context: Context) -> Iterator[Hit]:
                 continue
             left, right = _context(text.view, i, j, 1)
             shown = text.view[min(left, i - 1) : max(right, j + 1)]
-            kind = "a full-width space" if "\u3000" in match.group() else "a space"
-            yield Hit(text.path, i, f"{kind} between Chinese characters: {_quote(shown)}",
+            kind = _("a full-width space") if "\u3000" in match.group() else _("a space")
+            yield Hit(text.path, i, _("{space} between Chinese characters: {shown}").format(space=kind,
+                                                                                        shown=_quote(shown)),
                       _write(shown.replace(match.group(), "")), match.group(), "")
 
 
@@ -637,16 +648,16 @@ def spacing_numbers(context: Context) -> Iterator[Hit]:
         old = number.text.view[left:right]
         new = old.strip(" ")
         shown = number.shown[: left - number.start] + new + number.shown[right - number.start :]
-        message = (f"{_quote(number.shown)} 数字与汉字之间有空格：公文中数字紧接汉字书写"
-                   "（GB/T 15835; a number spaced from Chinese）")
+        message = _("{shown}: a number spaced from the Chinese beside it; official text writes them together "
+                    "(GB/T 15835)").format(shown=_quote(number.shown))
         yield Hit(number.text.path, left, message, _write(shown), old, new)
 
 
 # --- 7. dates -----------------------------------------------------------------------------------------------
 
 DATE = re.compile(r"(?<![0-9])(?:(\d{4}) *年 *)?(?<![0-9])(\d{1,2}) *月(?: *(\d{1,2}) *日)?")
-MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = ("", N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"),
+          N_("August"), N_("September"), N_("October"), N_("November"), N_("December"))
 
 
 def _dates(text: Text) -> Iterator[tuple[re.Match[str], int | None, int, int | None]]:
@@ -657,13 +668,15 @@ def _dates(text: Text) -> Iterator[tuple[re.Match[str], int | None, int, int | N
 
 def _impossible(year: int | None, month: int, day: int | None) -> str | None:
     if not 1 <= month <= 12:
-        return f"there is no month {month}"
+        return _("there is no month {month}").format(month=month)
     if day is None:
         return None
     days = calendar.monthrange(year if year else 2000, month)[1]  # 2000: a leap year, when the year is not given
     if 1 <= day <= days:
         return None
-    return f"{MONTHS[month]} {year} has {days} days" if year else f"{MONTHS[month]} has {days} days"
+    if year:
+        return _("{month} {year} has {days} days").format(month=_(MONTHS[month]), year=year, days=days)
+    return _("{month} has {days} days").format(month=_(MONTHS[month]), days=days)
 
 
 @rule("impossible-date", "error", "a date that cannot exist (2018年2月30日, 13月)")
@@ -673,7 +686,8 @@ def impossible_dates(context: Context) -> Iterator[Hit]:
         for match, year, month, day in _dates(text):
             reason = _impossible(year, month, day)
             if reason:
-                yield Hit(text.path, match.start(), f"{_quote(match.group())} cannot exist: {reason}")
+                message = _("{date} cannot exist: {reason}").format(date=_quote(match.group()), reason=reason)
+                yield Hit(text.path, match.start(), message)
 
 
 @rule("dateline-after-issue", "warning", "a dateline (2018年6月6日) later than the issue's date")
@@ -689,8 +703,9 @@ def dateline_after_issue(context: Context) -> Iterator[Hit]:
                 continue
             date = dt.date(year or issue.year, month, day)
             if date > issue.date:
-                yield Hit(text.path, match.start(), f"{_quote(match.group())} is after the issue's date "
-                                                    f"({issue.date_text})")
+                yield Hit(text.path, match.start(), _(
+                    "{date} is after the issue's date ({issue_date})").format(date=_quote(match.group()),
+                                                                             issue_date=issue.date_text))
 
 
 # --- 8. repeated titles -------------------------------------------------------------------------------------
@@ -706,8 +721,9 @@ def repeated_titles(context: Context) -> Iterator[Hit]:
             continue  # photo news, briefs
         if title in first:
             earlier = ("articles", first[title], "title")
-            yield Hit(("articles", i, "title"), None, f"{_quote(article.headline)} is also the title of article "
-                                                      f"{first[title] + 1} (line {context.line(earlier, None)})")
+            yield Hit(("articles", i, "title"), None, _(
+                "{title} is also the title of article {number} (line {line})").format(
+                title=_quote(article.headline), number=first[title] + 1, line=context.line(earlier, None)))
         else:
             first[title] = i
 
@@ -735,8 +751,9 @@ def unknown_rules(context: Context) -> Iterator[Hit]:
     for i, rule_id in enumerate(context.issue.proofread.disable):
         if rule_id not in RULES:
             close = difflib.get_close_matches(rule_id, sorted(RULES), n=1, cutoff=0.6)
-            hint = f" (did you mean {_quote(close[0])}?)" if close else ""
-            yield Hit(("proofread", "disable", i), None, f"no rule is called {_quote(rule_id)}{hint}")
+            message = _("no rule is called {rule} (did you mean {close}?)") if close else _("no rule is called {rule}")
+            yield Hit(("proofread", "disable", i), None, message.format(rule=_quote(rule_id),
+                                                                       close=_quote(close[0]) if close else ""))
 
 
 # --- --fix --------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from conftest import ISSUES, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bulletin import i18n
 from bulletin import proofread as proofreader
 from bulletin.errors import BulletinError
 from bulletin.loader import load
@@ -24,6 +25,13 @@ number: 3
 date: 2018-06-05
 articles:
 """
+
+
+@pytest.fixture(autouse=True)
+def english() -> None:
+    """The rules' messages pinned in English here, word for word; test_the_findings_speak_chinese pins the
+    Chinese (and tests/test_messages.py that every message has its translation)."""
+    i18n.use("en")
 
 
 @pytest.fixture
@@ -163,7 +171,7 @@ def test_stray_spaces_and_letter_spaced_titles(project: Path) -> None:
     ]
 
 
-SPACED = "数字与汉字之间有空格：公文中数字紧接汉字书写（GB/T 15835; a number spaced from Chinese）"
+SPACED = "a number spaced from the Chinese beside it; official text writes them together (GB/T 15835)"
 
 
 def test_a_number_spaced_from_chinese_is_reported_however_many_are(project: Path) -> None:
@@ -173,7 +181,7 @@ def test_a_number_spaced_from_chinese_is_reported_however_many_are(project: Path
       共有68个村，其中13个村已签约，5月底前完成。
       至少 60 个村。
 """) == [
-        f'issues/2018-03.yaml:9:9: spacing-numbers: "少 60 个" {SPACED} (write "少60个")',
+        f'issues/2018-03.yaml:9:9: spacing-numbers: "少 60 个": {SPACED} (write "少60个")',
     ]
 
 
@@ -182,7 +190,7 @@ def test_a_number_spaced_on_one_side_is_reported(project: Path) -> None:
   - title: 标题
     body: 共68个，至少 60个。
 """) == [
-        f'issues/2018-03.yaml:7:18: spacing-numbers: "少 60个" {SPACED} (write "少60个")',
+        f'issues/2018-03.yaml:7:18: spacing-numbers: "少 60个": {SPACED} (write "少60个")',
     ]
 
 
@@ -251,7 +259,7 @@ def test_the_publication_disables_rules_and_names_unknown_ones(project: Path) ->
   - title: 标题
     body: 我们的的目标，至少 60 个，共68个，另有13个，还有5个。
 """) == [
-        f'issues/2018-03.yaml:7:20: spacing-numbers: "少 60 个" {SPACED} (write "少60个")',
+        f'issues/2018-03.yaml:7:20: spacing-numbers: "少 60 个": {SPACED} (write "少60个")',
         'publication.yaml:46:32: unknown-rule: no rule is called "spacing-number" (did you mean "spacing-numbers"?)',
     ]
 
@@ -275,8 +283,8 @@ def test_exit_status() -> None:
 def test_a_finding_prints_its_suggestion_in_parentheses_or_none() -> None:
     fix = Fix(("articles", 0, "body"), 3, "60 个", "60个")
     assert str(Finding("spacing-numbers", "warning", "issues/2018/2018-10.yaml", 31, 27, "articles[0].body",
-                       f'"60 个" {SPACED}', 'write "60个"', fix)) == \
-        f'issues/2018/2018-10.yaml:31:27: spacing-numbers: "60 个" {SPACED} (write "60个")'
+                       f'"60 个": {SPACED}', 'write "60个"', fix)) == \
+        f'issues/2018/2018-10.yaml:31:27: spacing-numbers: "60 个": {SPACED} (write "60个")'
     assert str(Finding("repeated-title", "error", "a.yaml", 3, 5, "articles[1].title", "repeated")) == \
         "a.yaml:3:5: repeated-title: repeated"
     assert str(Finding("font-coverage", "error", "a.yaml", 0, 0, "", "fonts missing")) == \
@@ -322,7 +330,7 @@ def test_fix_edits_in_place_keeping_comments_quotes_and_block_scalars(project: P
         'issues/2018-03.yaml:15:11: halfwidth-punctuation: half-width "," in Chinese text (write "，")',
         'issues/2018-03.yaml:15:17: halfwidth-punctuation: half-width "." in Chinese text (write "。")',
         'issues/2018-03.yaml:15:20: doubled-character: "的" is typed twice: "我们的的目标" (write "我们的目标")',
-        f'issues/2018-03.yaml:15:27: spacing-numbers: "少 60 个" {SPACED} (write "少60个")',
+        f'issues/2018-03.yaml:15:27: spacing-numbers: "少 60 个": {SPACED} (write "少60个")',
         'issues/2018-03.yaml:15:33: halfwidth-punctuation: half-width "," in Chinese text (write "，")',
         'issues/2018-03.yaml:17:9: stray-space: a space between Chinese characters: "文 内" (write "文内")',
         'issues/2018-03.yaml:17:29: halfwidth-punctuation: half-width "," in Chinese text (write "，")',
@@ -411,7 +419,7 @@ def test_the_reference_issues_have_no_error_only_2018_10_s_number_spacing(monkey
     assert exit_status(findings, strict=False) == 0 and exit_status(findings, strict=True) == 1
     assert len(findings) == 28 and {f.rule for f in findings} == {"spacing-numbers"}
     where = "issues/2018/2018-10.yaml"
-    assert str(findings[0]) == f'{where}:20:74: spacing-numbers: "少 60 个" {SPACED} (write "少60个")'
+    assert str(findings[0]) == f'{where}:20:74: spacing-numbers: "少 60 个": {SPACED} (write "少60个")'
     assert not any(f.line in (12, 16) for f in findings)  # "2018年", "今年4月": as they should be
 
 
@@ -454,3 +462,18 @@ def test_addresses_are_found_as_the_bare_patterns_found_them(text: str) -> None:
                 end -= len(match.group()) - len(match.group().rstrip(".,:;!?)'\""))
             expected.update(range(match.start(), end))
     assert _protected(text) == expected
+
+
+def test_the_findings_speak_chinese(project: Path) -> None:
+    """The same findings in the editor's language: the message, and its suggestion in full-width brackets."""
+    i18n.use("zh")
+    assert found(project, """\
+  - title: 标题
+    body: 至少 60 个村(含2个街道)的的目标。
+""") == [
+        'issues/2018-03.yaml:7:13: spacing-numbers: "少 60 个" 数字与汉字之间有空格：'
+        '公文中数字紧接汉字书写（GB/T 15835）（应写作 "少60个"）',
+        'issues/2018-03.yaml:7:19: halfwidth-punctuation: 中文里用了半角的 "("（应写作 "（"）',
+        'issues/2018-03.yaml:7:25: halfwidth-punctuation: 中文里用了半角的 ")"（应写作 "）"）',
+        'issues/2018-03.yaml:7:26: doubled-character: "的" 打了两遍："的的目标"（应写作 "的目标"）',
+    ]
