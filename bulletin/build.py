@@ -22,6 +22,7 @@ from bulletin.archive import sha256, source_files
 from bulletin.check import check, typesetter_for
 from bulletin.errors import BulletinError, Problem
 from bulletin.fonts import FONTS_DIR
+from bulletin.i18n import _
 from bulletin.inputs import Refused, read_source
 from bulletin.layout import ROLE_NAMES
 from bulletin.loader import Loaded, load, salvage
@@ -181,8 +182,8 @@ def missing_office_fonts(typesetter: Typesetter) -> tuple[str, ...]:
         for name in names:
             if not any(face.family == name and face.path for face in chain.faces):
                 stand_in = chain.installed[0].family if chain.installed else "?"
-                missing.append(f"publication.yaml 指定的{ROLE_NAMES[role]}字体「{name}」本机未安装，以 {stand_in} 代替"
-                               f"（office font {name} is not installed: set in {stand_in}）")
+                missing.append(_("the {role} font {name} that publication.yaml names is not installed here: set "
+                                 "in {stand_in} instead").format(role=ROLE_NAMES[role], name=name, stand_in=stand_in))
     return tuple(missing)
 
 
@@ -252,7 +253,7 @@ class State:
         if not self.fresh:
             return
         with locked(self.out, None):
-            current, _ = self._read()
+            current, _found = self._read()
             current.update(self.fresh)
             write_atomic(self.path, (json.dumps(current, indent=1, sort_keys=True) + "\n").encode())
         self.saved_at = time.monotonic()
@@ -288,8 +289,7 @@ def build_all(paths: list[Path], out: Path, formats: tuple[str, ...],
     `building` is told, as the run starts and after each issue, what is being built now (done, total, paths)."""
     state = State(out, formats)
     if state.damaged and warn:
-        warn(f"{state.path}: 构建状态文件无法读取，已重新开始，全部重建"
-             "（the build state was unreadable: rebuilding all）")
+        warn(_("{path}: the build state was unreadable: started afresh, rebuilding all").format(path=state.path))
     stale = [path for path in paths if not state.up_to_date(path, out)]
     results = [Result(path, skipped=True) for path in paths if path not in stale]
     workers = min(jobs or os.cpu_count() or 1, len(stale))

@@ -23,7 +23,7 @@ def check(loaded: Loaded, typesetter: Typesetter) -> list[Problem]:
     for path, text, role, start in typesetter.texts():
         chain = typesetter.chains[role]
         raw = loaded.sources.texts.get(path, text)
-        for _, char in chain.missing(text):
+        for _index, char in chain.missing(text):
             if (path, char) not in reported:
                 reported.add((path, char))
                 offset = raw.find(char, start)

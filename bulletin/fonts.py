@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bulletin.i18n import _
 from bulletin.layout import FREE_FACES, OFFICE_FACES, ROLE_NAMES, ROLES
 from bulletin.output import write_atomic
 
@@ -42,7 +43,7 @@ class Face:
 
     @property
     def label(self) -> str:
-        return self.family if self.path else f"{self.family} (not installed)"
+        return self.family if self.path else _("{family} (not installed)").format(family=self.family)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,8 @@ def find_face(family: str) -> Face:
     if family in FREE_FACES:
         path = FONTS_DIR / FREE_FACES[family].file
         if not path.is_file():
-            raise FontError(f"font file {path} is missing: run the set-up (./run build) to install the free fonts")
+            raise FontError(_("font file {path} is missing: run the set-up (./run build) to install the free "
+                              "fonts").format(path=path))
         return Face(family, path, free=True)
     return Face(family, _installed(family), free=False)
 
@@ -135,7 +137,7 @@ def _installed(family: str) -> Path | None:
                                capture_output=True, text=True, check=False, timeout=30).stdout
     except (OSError, subprocess.TimeoutExpired):
         return None
-    families, _, file = found.partition("\n")
+    families, _newline, file = found.partition("\n")
     return Path(file) if family in families.split(",") and file else None
 
 
@@ -191,10 +193,10 @@ class Chain:
 
     def describe_missing(self, char: str) -> str:
         """The error message for a character this chain cannot print."""
-        tried = ", ".join(face.label for face in self.faces)
+        tried = _(", ").join(face.label for face in self.faces)
         shown = repr(char)[1:-1] if unicodedata.category(char) in ("Cc", "Cf") else char  # controls spelled out
-        return (f"character '{shown}' (U+{ord(char):04X}) is in no font of the {ROLE_NAMES[self.role]} role "
-                f"(tried: {tried})")
+        return _("character '{character}' (U+{code}) is in no font of the {role} role (tried: {tried})").format(
+            character=shown, code=f"{ord(char):04X}", role=ROLE_NAMES[self.role], tried=tried)
 
 
 @functools.cache
@@ -228,7 +230,8 @@ def renderer_fontconfig() -> Path:
             if not path.is_file() or path.read_text(encoding="utf-8") != text:
                 write_atomic(path, text.encode())
             return path
-    raise FontError(f"cannot write a fontconfig file under {CACHE_HOME} or {tempfile.gettempdir()}")
+    raise FontError(_("cannot write a fontconfig file under {cache} or {temporary}").format(
+        cache=CACHE_HOME, temporary=tempfile.gettempdir()))
 
 
 def fontconfig_aliases() -> str:

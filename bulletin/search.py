@@ -16,6 +16,7 @@ from typing import Literal
 from bulletin import pages
 from bulletin.archive import Filed, Manifest, issue_files
 from bulletin.errors import BulletinError, Problem
+from bulletin.i18n import N_, _
 from bulletin.inputs import MAX_ISSUE_BYTES, Refused, read_regular
 from bulletin.loader import display_path, load
 from bulletin.markup import plain
@@ -78,10 +79,10 @@ class Hit:
     page: int | None  # 1-based, in the issue's current PDF; None when it cannot be told
 
 
-NOT_LAID_OUT = "未排版（no PDF of this issue）"
-OUT_OF_DATE = "排版已过期（the PDF is older than the issue file）"
-PAGE_UNKNOWN = "页码不明（not found in the PDF）"
-UNREADABLE = "PDF 无法读取，检索结果不给页码（cannot be read: hits give no page）"
+NOT_LAID_OUT = N_("not laid out (no PDF of this issue)")
+OUT_OF_DATE = N_("laid out before the last change (the PDF is older than the issue file)")
+PAGE_UNKNOWN = N_("page not known (not found in the PDF)")
+UNREADABLE = N_("the PDF cannot be read: hits give no page")
 
 
 def index(folder: Path, database: Path, build: Path | None = None) -> IndexReport:
@@ -131,9 +132,9 @@ def search(database: Path, query: str, limit: int = 50) -> list[Hit]:
     at most `limit`."""
     wanted = terms(query)
     if any(len(term) < MIN_TERM for term in wanted):
-        raise ValueError("a search needs two characters or more")
+        raise ValueError(_("a search needs two characters or more"))
     if not database.is_file():
-        raise FileNotFoundError(f"no search index at {database} (bulletin index builds it)")
+        raise FileNotFoundError(_("no search index at {database} (bulletin index builds it)").format(database=database))
     # Terms of three characters or more: one FTS5 query of phrases, each in double quotes with its own double
     # quotes doubled, so that no input is read as query syntax (AND, NEAR, *, column filters …). The trigram
     # tokenizer has no trigram for a two-character term: LIKE on the stored text finds those (a scan: some
@@ -168,10 +169,10 @@ def format_hit(hit: Hit) -> str:
 def where(hit: Hit) -> str:
     """第N页, or why a hit has no page."""
     if hit.layout == "none":
-        return NOT_LAID_OUT
+        return _(NOT_LAID_OUT)
     if hit.layout == "stale":
-        return OUT_OF_DATE
-    return PAGE_UNKNOWN if hit.page is None else f"第{hit.page}页"
+        return _(OUT_OF_DATE)
+    return _(PAGE_UNKNOWN) if hit.page is None else _("page {page}").format(page=hit.page)
 
 
 def snippet(text: str, term: str, context: int = CONTEXT) -> str:
@@ -276,7 +277,8 @@ def _lay_out(db: sqlite3.Connection, folder: Path, build: Path | None) -> tuple[
             try:
                 printed = pages.read(pdf)
             except (OSError, pages.Unreadable) as error:
-                unreadable.append(Problem(display_path(pdf), 0, 0, "", f"{UNREADABLE}：{error}"))
+                message = _("{problem}: {reason}").format(problem=_(UNREADABLE), reason=error)
+                unreadable.append(Problem(display_path(pdf), 0, 0, "", message))
                 layout = "none"
             else:
                 db.execute("INSERT OR REPLACE INTO pdfs (path, size, mtime_ns, text, starts, articles) "

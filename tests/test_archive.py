@@ -213,7 +213,7 @@ def test_search_from_the_command_line(archive: Path) -> None:
     assert dates == sorted(dates, reverse=True)  # newest first
     assert run("search", "无此短语", cwd=archive).returncode == 1
     short = run("search", "商", cwd=archive)
-    assert (short.returncode, short.stderr) == (1, "search: a search needs two characters or more\n")
+    assert (short.returncode, short.stderr) == (1, "search: 检索词至少要两个字\n")
 
 
 def test_index_writes_the_catalogue_and_compilations(archive: Path) -> None:

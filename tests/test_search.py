@@ -162,7 +162,7 @@ def test_term_is_stripped(archive: Archive) -> None:
 
 @pytest.mark.parametrize("term", ["", "消", "  消 ", "\n"])
 def test_one_character_is_refused(archive: Archive, term: str) -> None:
-    with pytest.raises(ValueError, match="two characters or more"):
+    with pytest.raises(ValueError, match="检索词至少要两个字"):
         search(archive.database, term)
 
 
@@ -199,9 +199,9 @@ def test_no_index(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("layout", "page", "where"), [
-    ("current", 3, "第3页"), ("current", None, "页码不明（not found in the PDF）"),
-    ("stale", None, "排版已过期（the PDF is older than the issue file）"),
-    ("none", None, "未排版（no PDF of this issue）"),
+    ("current", 3, "第3页"), ("current", None, "页码不明（PDF中未找到）"),
+    ("stale", None, "排版已过期（PDF早于期刊文件）"),
+    ("none", None, "未排版（本期没有PDF）"),
 ])
 def test_format_hit(layout: Layout, page: int | None, where: str) -> None:
     hit = Hit("2018-10", "2018年第10期", "2018-06-05", "嘉兴市工商联凝聚企业力量强势推进消薄工作",
@@ -389,7 +389,7 @@ def test_a_match_that_is_not_on_one_page_gives_the_page_where_the_article_begins
 
 def test_an_issue_without_a_pdf_says_so(project: Project) -> None:
     (project.build / "2018-06.pdf").unlink()
-    assert {hit[2] for hit in project.hits("叶伟达") if hit[0] == "2018-06"} == {"未排版（no"}
+    assert {hit[2] for hit in project.hits("叶伟达") if hit[0] == "2018-06"} == {"未排版（本期没有PDF）"}
     with closing(sqlite3.connect(project.database)) as db:
         assert db.execute("SELECT count(*) FROM pdfs").fetchone() == (1,)  # its text is dropped
 
@@ -397,7 +397,8 @@ def test_an_issue_without_a_pdf_says_so(project: Project) -> None:
 def test_an_issue_file_newer_than_its_pdf_says_the_pdf_is_out_of_date(project: Project) -> None:
     issue, pdf = project.issues / "2018" / "2018-10.yaml", project.build / "2018-10.pdf"
     os.utime(issue, ns=(pdf.stat().st_mtime_ns + 1, pdf.stat().st_mtime_ns + 1))
-    assert project.hits("雅莹集团") == [("2018-10", "嘉兴市工商联凝聚企业力量强势推进消薄工作", "排版已过期（the")]
+    assert project.hits("雅莹集团") == [("2018-10", "嘉兴市工商联凝聚企业力量强势推进消薄工作",
+                                     "排版已过期（PDF早于期刊文件）")]
     os.utime(pdf, ns=(issue.stat().st_mtime_ns + 1, issue.stat().st_mtime_ns + 1))  # built again, as it was
     assert project.index() == IndexReport(unchanged=2, pdfs_read=1)
     assert project.hits("雅莹集团")[0][2] == "第2页"
@@ -416,8 +417,8 @@ def test_an_unreadable_pdf_is_named_and_gives_no_page(project: Project) -> None:
     pdf.write_bytes(b"%PDF-1.7 not a PDF after all")
     report = project.index()
     assert [(problem.file, problem.message.split("：")[0]) for problem in report.unreadable] == [
-        (str(pdf), "PDF 无法读取，检索结果不给页码（cannot be read: hits give no page）")]
-    assert project.hits("雅莹集团")[0][2] == "未排版（no"
+        (str(pdf), "PDF 无法读取，检索结果不给页码")]
+    assert project.hits("雅莹集团")[0][2] == "未排版（本期没有PDF）"
 
 
 def test_the_search_command_prints_the_page_of_each_hit(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
@@ -427,11 +428,11 @@ def test_the_search_command_prints_the_page_of_each_hit(project: Project, capsys
     assert capsys.readouterr().out.splitlines() == [
         "2018-10 2018年第10期 (2018-06-05) 第3页 嘉兴市工商联凝聚企业力量强势推进消薄工作: "
         "…日，由市委统战部副部长、市工商联党委书记【叶伟达】带队组织我市五芳斋集团、燃气集团、徽商贸…",
-        "2018-06 2018年第6期 (2018-04-13) 未排版（no PDF of this issue） 市委常委会专题听取市工商联工作情况汇报: "
+        "2018-06 2018年第6期 (2018-04-13) 未排版（本期没有PDF） 市委常委会专题听取市工商联工作情况汇报: "
         "…作。 市委统战部副部长、市工商联党委书记【叶伟达】汇报了省工商联十一届二次执委会议主要精神…",
-        "2018-06 2018年第6期 (2018-04-13) 未排版（no PDF of this issue） 市工商联召开所属商协会党组织党建工作会议: "
+        "2018-06 2018年第6期 (2018-04-13) 未排版（本期没有PDF） 市工商联召开所属商协会党组织党建工作会议: "
         "…流。 市委统战部副部长、市工商联党委书记【叶伟达】指出，2017年，各商协会党组织在强化政…",
-        "2018-06 2018年第6期 (2018-04-13) 未排版（no PDF of this issue） 在市工商联所属商协会党组织党建工作会议上的"
+        "2018-06 2018年第6期 (2018-04-13) 未排版（本期没有PDF） 在市工商联所属商协会党组织党建工作会议上的"
         "讲话摘要: …属商协会党组织党建工作会议上的讲话摘要 【叶伟达】 2018年4月4日上午 2017年，市…",
     ]
 
