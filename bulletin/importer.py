@@ -114,6 +114,24 @@ META_LABELS = {"来源": "source", "作者": "author", "原文链接": "link", "
                "发布日期": "published",
                "时间": "", "日期": "", "浏览次数": "", "点击数": "", "阅读数": "", "编辑": ""}
 
+# Rule: a date typed with spaces inside (2023年 6月 5日, as PDFs' text layers give it) is read, and kept, as one
+# (2023年6月5日): the masthead then finds its date, and the body prints none of those spaces.
+SPACED_DATE = re.compile(r"(\d{4})\s{0,3}年\s{0,3}(\d{1,2})\s{0,3}月\s{0,3}(\d{1,2})\s{0,3}日")
+# Rule: a byline may name the writer's body before the writer (平湖市工商联 张三, 市工商联主席 周建华, 本刊记者
+# 孙伟), or the body alone when it ends as a department does (市工商联调研组, 市工商联经济服务部).
+BYLINE_BODY = (r"[\u4e00-\u9fff]{1,14}(?:工商联|工商业联合会|总商会|商会|协会|联谊会|委员会|政府|办公室|记者"
+               r"|调研组|部|局|处|室|组|中心)(?:主席|副主席|会长|副会长|党组书记|书记|秘书长|部长|主任|记者)?")
+BYLINE_WITH_BODY = re.compile(rf"^{BYLINE_BODY}(?:[\s\u3000]{{1,3}}[\u4e00-\u9fff·]{{2,4}})?$")
+MAX_BYLINE = 20  # characters at most in a byline that names a body
+# Rule: a subtitle opens with a dash (——在……上的讲话): never a title nor a kicker.
+SUBTITLE_DASH = re.compile(r"^(?:——|—|--|－－)\s*\S")
+# Rule: a title broken over two lines: the second ends as a document's kind does (……的通报), or the first
+# opens as such titles do (关于……): one title, not a kicker over a title.
+TITLE_GOES_ON = re.compile(r"(?:通报|报告|通知|意见|决定|讲话|方案|办法|纪要)$")
+TITLE_OPENS = re.compile(r"^关于")
+# Rule: a contributor's line closing a text, （海宁市工商联 供稿）, is the article's source, not its text.
+CONTRIBUTED = re.compile(r"^[（(]\s{0,3}([^（）()]{2,20}?)\s{0,3}供稿\s{0,3}[）)]$")
+
 
 def _bare(text: str) -> str:
     """The text without its bold markers, escaped asterisks restored."""
@@ -715,7 +733,7 @@ def recognise(paragraphs: list[Para]) -> Draft:
         lost = [key.removeprefix(LOST_PHOTO) for key in para.photos if key.startswith(LOST_PHOTO)]
         draft.unplaced += [f"照片未能导入（不是可读的图片，或找不到文件）：{name}"
                            "（a photo that could not be taken out of the draft）" for name in lost]
-        para = replace(para, text=_clean(para.text), photos=tuple(k for k in para.photos
+        para = replace(para, text=SPACED_DATE.sub(r"\1年\2月\3日", _clean(para.text)), photos=tuple(k for k in para.photos
                                                                  if not k.startswith(LOST_PHOTO)))
         if para.rows or para.photos or (_bare(para.text).strip() and not _noise(para.text)):
             paras.append(para if para.photos or para.hint != "photo" else replace(para, hint=""))
@@ -1110,7 +1128,10 @@ def _kicker_before(body: list[Para], index: int, toc: list[str]) -> bool:
 def _byline_like(text: str) -> bool:
     """A name line under a title (叶伟达, 作者：张三, 李四 整理)."""
     bare = _bare(text).strip()
-    return len(_compact(bare)) <= 16 and bool(BYLINE.match(bare)) and not _numbered(bare)
+    if _numbered(bare):
+        return False
+    return (len(_compact(bare)) <= 16 and bool(BYLINE.match(bare))
+            or len(_compact(bare)) <= MAX_BYLINE and bool(BYLINE_WITH_BODY.match(bare)))
 
 
 def _byline_dateline(text: str) -> tuple[str, str] | None:
@@ -1135,10 +1156,14 @@ def _guess_titles(body: list[Para], titles: dict[int, str | None], spans: dict[i
         return
     first = 0
     if _title_like(body[0].text) and not _numbered(body[0].text):
-        if (len(body) > 2 and _title_like(body[1].text) and not _numbered(body[1].text)
-                and not _head_line(body[1].text) and body[1].hint != "subtitle"):
+        second = _bare(body[1].text).strip() if len(body) > 1 else ""
+        if (len(body) > 2 and _title_like(second) and not _numbered(second) and not _head_line(second)
+                and body[1].hint != "subtitle" and not SUBTITLE_DASH.match(second)):
             first = 1
-        titles[first], spans[first] = None, 1
+        if first and (TITLE_GOES_ON.search(second) or TITLE_OPENS.match(_bare(body[0].text).strip())):
+            first, spans[0] = 0, 2
+        titles[first] = None
+        spans.setdefault(first, 1)
     for i in range(first + 2, len(body) - 1):
         text = body[i].text
         if not _title_like(text) or _numbered(text) or not _terminal(body[i - 1].text) or body[i - 1].rows:
@@ -1162,13 +1187,13 @@ def _article_head(body: list[Para], i: int, stop: int, article: Article) -> int:
         bare = _bare(para.text).strip()
         dated = _byline_dateline(bare)
         if article.byline is None and article.dateline is None and not para.hint and dated:
-            article.byline, article.dateline = dated
+            article.byline, article.dateline = dated[0], _unbracket(dated[1])
         elif article.subtitle is None and (para.hint == "subtitle" or re.match(r"^(?:——|—|--|－－)\s*\S", bare)):
             article.subtitle = re.sub(r"^(?:——|—|--|－－)\s*", "", bare)
         elif article.byline is None and (para.hint == "byline" or not para.hint and _byline_like(bare)):
             article.byline = bare
         elif article.dateline is None and (para.hint == "dateline" or not para.hint and DATELINE.match(bare)):
-            article.dateline = bare
+            article.dateline = _unbracket(bare)
         elif article.note is None and (para.hint == "note" or bare.lstrip("【[ ").startswith("编者按")):
             article.note = NOTE.sub("", bare, count=1)
         elif _reprint(bare, article):
@@ -1177,6 +1202,12 @@ def _article_head(body: list[Para], i: int, stop: int, article: Article) -> int:
             break
         i += 1
     return i
+
+
+def _unbracket(text: str) -> str:
+    """A dateline without the brackets a draft set around it: （2024年3月15日） → 2024年3月15日."""
+    inner = re.fullmatch(r"[（(]\s{0,3}(.*?)\s{0,3}[）)]", text)
+    return inner.group(1) if inner else text
 
 
 def _reprint_pairs(text: str) -> list[tuple[str, str]]:
@@ -1204,6 +1235,10 @@ def _article_tail(paras: list[Para], article: Article, title_level: int) -> list
     """The body of an article: reprint lines at its end taken out, cut paragraphs joined, headings marked."""
     paras = list(paras)
     while paras and not paras[-1].rows and not paras[-1].photos and _reprint(_bare(paras[-1].text).strip(), article):
+        paras.pop()
+    contributed = CONTRIBUTED.match(_bare(paras[-1].text).strip()) if paras and not paras[-1].rows else None
+    if contributed and article.source is None:
+        article.source = SPACES.sub(" ", contributed.group(1)).strip()
         paras.pop()
     out: list[Para] = []
     for para in paras:
