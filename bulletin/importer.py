@@ -1,4 +1,4 @@
-"""Importing drafts (.docx, .md, .txt) into issue YAML: three readers, one shared recogniser."""
+"""Importing drafts (.docx, .html, .md, .txt) into issue YAML: four readers, one shared recogniser."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ from bulletin.loader import IMAGE_SUFFIXES, MAX_PIXELS, URL, display_path, find_
 from bulletin.model import Publication
 from bulletin.output import write_atomic
 
-SUFFIXES = {".docx": "docx", ".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text"}
+SUFFIXES = {".docx": "docx", ".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
+            ".txt": "text", ".text": "text"}
 
 # --- the intermediate form: paragraphs ----------------------------------------------------------------
 
@@ -84,7 +85,7 @@ PAGE_NUMBER = re.compile(
 RULE_LINE = re.compile(r"^[-—–－―_＿=═~·•*\s]{3,}$")
 BOILERPLATE = re.compile(
     r"^[【\[(（<《]?\s*(?:免责声明|版权声明|责任编辑|上一篇|下一篇|上一条|下一条|分享到|打印本页|关闭窗口|返回顶部|返回首页"
-    r"|【?\s*打印\s*】?\s*$|【?\s*关闭\s*】?\s*$|字号\s*[:：]|字体\s*[:：]|【\s*字体|【\s*字号|浏览次数|点击数|阅读次数)")
+    r"|阅读原文|点击上方|分享\s*收藏|END$|【?\s*打印\s*】?\s*$|【?\s*关闭\s*】?\s*$|字号\s*[:：]|字体\s*[:：]|【\s*字体|【\s*字号|浏览次数|点击数|阅读次数)")
 SCAN_ME = re.compile(r"扫一扫|扫码|长按识别|二维码")
 
 
@@ -112,7 +113,25 @@ COPIES = re.compile(r"^[（(]?\s*共印\s*(\d+)\s*份\s*[）)]?$")
 ISSUED = re.compile(r"印发\s*$")
 META_LABELS = {"来源": "source", "作者": "author", "原文链接": "link", "链接": "link", "发布时间": "published",
                "发布日期": "published",
-               "时间": "", "日期": "", "浏览次数": "", "点击数": "", "阅读数": "", "编辑": ""}
+               "时间": "", "日期": "", "浏览次数": "", "点击数": "", "阅读数": "", "编辑": "", "字号": ""}
+
+# Rule: a date typed with spaces inside (2023年 6月 5日, as PDFs' text layers give it) is read, and kept, as one
+# (2023年6月5日): the masthead then finds its date, and the body prints none of those spaces.
+SPACED_DATE = re.compile(r"(\d{4})\s{0,3}年\s{0,3}(\d{1,2})\s{0,3}月\s{0,3}(\d{1,2})\s{0,3}日")
+# Rule: a byline may name the writer's body before the writer (平湖市工商联 张三, 市工商联主席 周建华, 本刊记者
+# 孙伟), or the body alone when it ends as a department does (市工商联调研组, 市工商联经济服务部).
+BYLINE_BODY = (r"[\u4e00-\u9fff]{1,14}(?:工商联|工商业联合会|总商会|商会|协会|联谊会|委员会|政府|办公室|记者"
+               r"|调研组|部|局|处|室|组|中心)(?:主席|副主席|会长|副会长|党组书记|书记|秘书长|部长|主任|记者)?")
+BYLINE_WITH_BODY = re.compile(rf"^{BYLINE_BODY}(?:[\s\u3000]{{1,3}}[\u4e00-\u9fff·]{{2,4}})?$")
+MAX_BYLINE = 20  # characters at most in a byline that names a body
+# Rule: a subtitle opens with a dash (——在……上的讲话): never a title nor a kicker.
+SUBTITLE_DASH = re.compile(r"^(?:——|—|--|－－)\s*\S")
+# Rule: a title broken over two lines: the second ends as a document's kind does (……的通报), or the first
+# opens as such titles do (关于……): one title, not a kicker over a title.
+TITLE_GOES_ON = re.compile(r"(?:通报|报告|通知|意见|决定|讲话|方案|办法|纪要)$")
+TITLE_OPENS = re.compile(r"^关于")
+# Rule: a contributor's line closing a text, （海宁市工商联 供稿）, is the article's source, not its text.
+CONTRIBUTED = re.compile(r"^[（(]\s{0,3}([^（）()]{2,20}?)\s{0,3}供稿\s{0,3}[）)]$")
 
 
 def _bare(text: str) -> str:
@@ -210,10 +229,14 @@ def _keep_bold(text: str) -> str:
 def read_text(text: str) -> list[Para]:
     """Paragraphs of a plain-text draft: blank lines between paragraphs or one paragraph a line, hard-wrapped
     lines joined, page-number lines dropped even between the lines of a paragraph; `**bold**` kept."""
-    lines = [_clean(line) if line.strip() else "" for line in text.splitlines()]
-    indents = [bool(re.match(r"^(?:\u3000|\s{2,}|\t)", raw)) for raw in text.splitlines()]
-    widths = [(len(line), _cells(line)) for line in lines if line and not _noise(line)]
-    wrap = _wrap_width(widths)
+    raws = text.splitlines()
+    lines = [_clean(line) if line.strip() else "" for line in raws]
+    wrap = _wrap_width([_printed_width(raw, line) for raw, line in zip(raws, lines, strict=True)
+                        if line and not _noise(line) and not COLUMN_GAP.search(line)])
+    if wrap and _double_spaced(lines):
+        raws = [raw for raw, line in zip(raws, lines, strict=True) if line]
+        lines = [line for line in lines if line]
+    indents = [bool(re.match(r"^(?:\u3000|\s{2,}|\t)", raw)) for raw in raws]
     blocks: list[list[tuple[str, bool]]] = [[]]
     for i, line in enumerate(lines):
         if line and _noise(line):
@@ -249,6 +272,31 @@ def read_text(text: str) -> list[Para]:
         if current:
             paragraphs.append(Para(_keep_bold(current)))
     return paragraphs
+
+
+# Rule: a PDF's text layer gives a paragraph's first line without its indent, which took INDENT_CHARS of the
+# printed line: an indented line (INDENT_CELLS at most of white space before it; more is a centred line) is
+# measured with it. Lines with a column gap (a masthead's issuer and date) say nothing of the wrap width.
+INDENT_CHARS = 2
+INDENT_CELLS = 4
+COLUMN_GAP = re.compile(r"\S[ \u3000]{3,}\S")
+# Rule: a hard-wrapped text in which at least DOUBLE_SPACED of the lines stand between blank lines (a PDF copied
+# line by line) is read as if the blank lines were not there: paragraphs end at short lines and indents.
+DOUBLE_SPACED = 0.9
+
+
+def _printed_width(raw: str, line: str) -> tuple[int, int]:
+    """A line's width as printed (characters, cells): its indent counted when it has one."""
+    lead = raw[: len(raw) - len(raw.lstrip())].replace("\t", "    ")
+    indented = 0 < _cells(lead) <= INDENT_CELLS
+    return len(line) + (INDENT_CHARS if indented else 0), _cells(line) + (2 * INDENT_CHARS if indented else 0)
+
+
+def _double_spaced(lines: list[str]) -> bool:
+    """Whether (nearly) every line of a text stands alone between blank lines."""
+    filled = [i for i, line in enumerate(lines) if line]
+    alone = sum(1 for i in filled if (i == 0 or not lines[i - 1]) and (i + 1 == len(lines) or not lines[i + 1]))
+    return len(filled) >= 4 and alone >= DOUBLE_SPACED * len(filled)
 
 
 def _wrap_width(widths: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -634,6 +682,55 @@ class _HtmlReader(html.parser.HTMLParser):
         self.paragraphs.append(Para("", "", tuple(tuple(row) for row in cells)))
 
 
+# Rule: a saved web page's furniture — navigation, the site's head and foot, share and print buttons, the
+# links to the pages before and after, WeChat's account line and reading bar — is the elements whose class or
+# id names one of these; what they hold is left out, with the page's head, scripts and styles.
+FURNITURE = re.compile(r"nav|menu|^top|foot|share|tool|crumb|banner|side|pages|location|position|meta_content"
+                       r"|read_area|qrcode", re.IGNORECASE)
+HIDDEN = frozenset({"head", "script", "style", "noscript", "template", "svg", "iframe", "form", "button"})
+VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "wbr", "source", "area", "col", "base", "embed"})
+
+
+class _PageReader(_HtmlReader):
+    """A saved web page to paragraphs: its furniture left out, its div and section blocks as paragraphs."""
+
+    BLOCKS = _HtmlReader.BLOCKS | {"div", "section", "article", "header", "dd", "dt", "blockquote"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[tuple[str, bool]] = []  # the elements open, each with whether it is left out
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = " ".join(value or "" for key, value in attrs if key in ("class", "id"))
+        hidden = bool(self.open and self.open[-1][1]) or tag in HIDDEN or any(
+            FURNITURE.search(name) for name in names.split())
+        if tag not in VOID:
+            self.open.append((tag, hidden))
+        if not hidden and not (tag == "img" and not (dict(attrs).get("src") or "").startswith("data:")):
+            super().handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.open and tag in (name for name, _ in self.open):
+            name, hidden = self.open.pop()
+            if not hidden:
+                super().handle_endtag(name)
+            if name == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not (self.open and self.open[-1][1]):
+            super().handle_data(data)
+
+
+def read_html(text: str) -> list[Para]:
+    """Paragraphs of a saved web page: its article, headings and bold runs, tables; its furniture left out, and
+    pictures on the web (which the page only names) too."""
+    reader = _PageReader()
+    reader.feed(text)
+    reader.close()
+    return reader.paragraphs
+
+
 def _placing(cell: str, early: bool) -> bool:
     """A table cell of a masthead or a colophon set in a table (办公室编, 送：…, 签发：…; a date, early on)."""
     compact = _compact(cell)
@@ -715,8 +812,8 @@ def recognise(paragraphs: list[Para]) -> Draft:
         lost = [key.removeprefix(LOST_PHOTO) for key in para.photos if key.startswith(LOST_PHOTO)]
         draft.unplaced += [f"照片未能导入（不是可读的图片，或找不到文件）：{name}"
                            "（a photo that could not be taken out of the draft）" for name in lost]
-        para = replace(para, text=_clean(para.text), photos=tuple(k for k in para.photos
-                                                                 if not k.startswith(LOST_PHOTO)))
+        kept = tuple(k for k in para.photos if not k.startswith(LOST_PHOTO))
+        para = replace(para, text=SPACED_DATE.sub(r"\1年\2月\3日", _clean(para.text)), photos=kept)
         if para.rows or para.photos or (_bare(para.text).strip() and not _noise(para.text)):
             paras.append(para if para.photos or para.hint != "photo" else replace(para, hint=""))
     start = _masthead(paras, draft)
@@ -1110,7 +1207,10 @@ def _kicker_before(body: list[Para], index: int, toc: list[str]) -> bool:
 def _byline_like(text: str) -> bool:
     """A name line under a title (叶伟达, 作者：张三, 李四 整理)."""
     bare = _bare(text).strip()
-    return len(_compact(bare)) <= 16 and bool(BYLINE.match(bare)) and not _numbered(bare)
+    if _numbered(bare):
+        return False
+    return (len(_compact(bare)) <= 16 and bool(BYLINE.match(bare))
+            or len(_compact(bare)) <= MAX_BYLINE and bool(BYLINE_WITH_BODY.match(bare)))
 
 
 def _byline_dateline(text: str) -> tuple[str, str] | None:
@@ -1127,6 +1227,16 @@ def _head_line(text: str) -> bool:
     return bool(_byline_like(bare) or DATELINE.match(bare) or _byline_dateline(bare) or _reprint_pairs(bare))
 
 
+# Rule: a draft's first line that asks a question (……商会能做些什么？), short and one sentence, is its title.
+QUESTION_TITLE_MAX = 30
+
+
+def _question_title(text: str) -> bool:
+    bare = _bare(text).strip()
+    return (len(bare) <= QUESTION_TITLE_MAX and bare.endswith(("？", "?")) and not _numbered(bare)
+            and not any(c in bare[:-1] for c in "。！？；!?;"))
+
+
 def _guess_titles(body: list[Para], titles: dict[int, str | None], spans: dict[int, int]) -> None:
     """Titles without a 目录 or styles: the first line when it looks like one (a kicker above it when two such
     lines come first); further on, a title-like line that a byline or dateline follows, or a kicker and a
@@ -1134,11 +1244,17 @@ def _guess_titles(body: list[Para], titles: dict[int, str | None], spans: dict[i
     if not body:
         return
     first = 0
-    if _title_like(body[0].text) and not _numbered(body[0].text):
-        if (len(body) > 2 and _title_like(body[1].text) and not _numbered(body[1].text)
-                and not _head_line(body[1].text) and body[1].hint != "subtitle"):
+    if _question_title(body[0].text):
+        titles[0], spans[0] = None, 1
+    elif _title_like(body[0].text) and not _numbered(body[0].text):
+        second = _bare(body[1].text).strip() if len(body) > 1 else ""
+        if (len(body) > 2 and _title_like(second) and not _numbered(second) and not _head_line(second)
+                and body[1].hint != "subtitle" and not SUBTITLE_DASH.match(second)):
             first = 1
-        titles[first], spans[first] = None, 1
+        if first and (TITLE_GOES_ON.search(second) or TITLE_OPENS.match(_bare(body[0].text).strip())):
+            first, spans[0] = 0, 2
+        titles[first] = None
+        spans.setdefault(first, 1)
     for i in range(first + 2, len(body) - 1):
         text = body[i].text
         if not _title_like(text) or _numbered(text) or not _terminal(body[i - 1].text) or body[i - 1].rows:
@@ -1162,13 +1278,13 @@ def _article_head(body: list[Para], i: int, stop: int, article: Article) -> int:
         bare = _bare(para.text).strip()
         dated = _byline_dateline(bare)
         if article.byline is None and article.dateline is None and not para.hint and dated:
-            article.byline, article.dateline = dated
+            article.byline, article.dateline = dated[0], _unbracket(dated[1])
         elif article.subtitle is None and (para.hint == "subtitle" or re.match(r"^(?:——|—|--|－－)\s*\S", bare)):
             article.subtitle = re.sub(r"^(?:——|—|--|－－)\s*", "", bare)
         elif article.byline is None and (para.hint == "byline" or not para.hint and _byline_like(bare)):
             article.byline = bare
         elif article.dateline is None and (para.hint == "dateline" or not para.hint and DATELINE.match(bare)):
-            article.dateline = bare
+            article.dateline = _unbracket(bare)
         elif article.note is None and (para.hint == "note" or bare.lstrip("【[ ").startswith("编者按")):
             article.note = NOTE.sub("", bare, count=1)
         elif _reprint(bare, article):
@@ -1177,6 +1293,12 @@ def _article_head(body: list[Para], i: int, stop: int, article: Article) -> int:
             break
         i += 1
     return i
+
+
+def _unbracket(text: str) -> str:
+    """A dateline without the brackets a draft set around it: （2024年3月15日） → 2024年3月15日."""
+    inner = re.fullmatch(r"[（(]\s{0,3}(.*?)\s{0,3}[）)]", text)
+    return inner.group(1) if inner else text
 
 
 def _reprint_pairs(text: str) -> list[tuple[str, str]]:
@@ -1204,6 +1326,10 @@ def _article_tail(paras: list[Para], article: Article, title_level: int) -> list
     """The body of an article: reprint lines at its end taken out, cut paragraphs joined, headings marked."""
     paras = list(paras)
     while paras and not paras[-1].rows and not paras[-1].photos and _reprint(_bare(paras[-1].text).strip(), article):
+        paras.pop()
+    contributed = CONTRIBUTED.match(_bare(paras[-1].text).strip()) if paras and not paras[-1].rows else None
+    if contributed and article.source is None:
+        article.source = SPACES.sub(" ", contributed.group(1)).strip()
         paras.pop()
     out: list[Para] = []
     for para in paras:
@@ -1369,6 +1495,8 @@ def read_draft(path: Path) -> Read:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
             raise BulletinError([Problem(name, 0, 0, "", "the file is neither UTF-8 nor GB18030 text")]) from None
+    if kind == "html":
+        return Read(read_html(text))
     if kind != "markdown":
         return Read(read_text(text))
     return _beside(read_markdown(text), path.parent)
@@ -1431,6 +1559,9 @@ def issue_yaml(draft: Draft, publication: Publication | None, target: Path | Non
     elif draft.masthead and len(draft.articles) > 1:
         root["toc"] = False  # a whole issue printed without one
     for key in PUBLICATION_KEYS:
+        if key == "issuers" and publication is not None and "issuers" in found and set(
+                map(_compact, found["issuers"])) <= set(map(_compact, publication.issuers)):
+            continue  # a masthead that prints some of the publication's issuers prints the publication's
         if key in found and (publication is None or _differs(found[key], getattr(publication, key))):
             value = found[key]
             root[key] = CommentedMap(value) if isinstance(value, dict) else value
