@@ -20,6 +20,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from bulletin import layout as L
 from bulletin import markup
 from bulletin.errors import BulletinError, Problem
+from bulletin.i18n import _
 from bulletin.inputs import (
     MAX_DRAFT_BYTES,
     MAX_ISSUE_BYTES,
@@ -810,8 +811,8 @@ def recognise(paragraphs: list[Para]) -> Draft:
     paras = []
     for para in paragraphs:
         lost = [key.removeprefix(LOST_PHOTO) for key in para.photos if key.startswith(LOST_PHOTO)]
-        draft.unplaced += [f"照片未能导入（不是可读的图片，或找不到文件）：{name}"
-                           "（a photo that could not be taken out of the draft）" for name in lost]
+        draft.unplaced += [_("a photo that could not be taken out of the draft (not an image that can be read, "
+                             "or its file not found): {name}").format(name=name) for name in lost]
         kept = tuple(k for k in para.photos if not k.startswith(LOST_PHOTO))
         para = replace(para, text=SPACED_DATE.sub(r"\1年\2月\3日", _clean(para.text)), photos=kept)
         if para.rows or para.photos or (_bare(para.text).strip() and not _noise(para.text)):
@@ -1107,7 +1108,7 @@ def _articles(body: list[Para], draft: Draft) -> None:
     for entry in draft.toc:
         hit = _find_title(body, entry, position)
         if hit is None:
-            draft.unplaced.append(f"目录 entry not found in the text: {entry}")
+            draft.unplaced.append(_("an entry of the 目录 not found in the text: {entry}").format(entry=entry))
             continue
         index, count = hit
         titles[index], spans[index] = entry, count
@@ -1132,7 +1133,7 @@ def _articles(body: list[Para], draft: Draft) -> None:
             titles[index], spans[index] = None, 0 if _untitled(body[index]) else 1
     starts = sorted(titles)
     if not starts:
-        draft.unplaced.append("no title found: the article is called （无标题）")
+        draft.unplaced.append(_("no title found: the article is called （无标题）"))
         titles[-1], spans[-1], starts = None, 1, [-1]
     lead = starts[0] - (1 if starts[0] > 0 and _kicker_before(body, starts[0], draft.toc) else 0)
     draft.unplaced += [_bare(p.text) if not p.rows else " | ".join(p.rows[0]) for p in body[: max(lead, 0)]]
@@ -1161,7 +1162,7 @@ def _articles(body: list[Para], draft: Draft) -> None:
             article.body = _photo_news(article.body)
         if not article.body:
             article.body = [Para("（正文）")]
-            draft.unplaced.append(f"no text under the title {article.title}")
+            draft.unplaced.append(_("no text under the title {title}").format(title=article.title))
         draft.articles.append(article)
 
 
@@ -1271,7 +1272,7 @@ def _guess_titles(body: list[Para], titles: dict[int, str | None], spans: dict[i
 
 def _article_head(body: list[Para], i: int, stop: int, article: Article) -> int:
     """Read what stands between a title and its text: subtitle, byline, dateline, editor's note, source."""
-    for _ in range(5):
+    for _attempt in range(5):
         if i >= stop - 1 or body[i].rows:
             break
         para = body[i]
@@ -1543,16 +1544,16 @@ def issue_yaml(draft: Draft, publication: Publication | None, target: Path | Non
         if value is None and key == "year" and date is not None:
             value = date.year
         if value is None and stem:
-            value, notes[key] = int(stem.group(group)), "not in the draft: from the file name"
+            value, notes[key] = int(stem.group(group)), _("not in the draft: from the file name")
         if value is None:
-            value, notes[key] = (dt.date.today().year if key == "year" else 1), "not in the draft: check"
+            value, notes[key] = (dt.date.today().year if key == "year" else 1), _("not in the draft: check")
         root[key] = value
     if found.get("serial"):
         root["serial"] = found["serial"]
     if date is None or date.year != root["year"]:
         today = dt.date.today()
         date = today if today.year == root["year"] else dt.date(root["year"], 1, 1)
-        notes["date"] = "not in the draft: check"
+        notes["date"] = _("not in the draft: check")
     root["date"] = date
     if draft.toc:
         root["toc"] = True
@@ -1572,7 +1573,7 @@ def issue_yaml(draft: Draft, publication: Publication | None, target: Path | Non
         articles.append(_article_map(article, photos or {}))
     root["articles"] = articles
     if draft.unplaced:
-        lines = ["Imported: check what the importer could not place:"]
+        lines = [_("Imported: check what the importer could not place:")]
         lines += [f"  {text[:200]}" for text in draft.unplaced]
         root.yaml_set_start_comment("\n".join(lines))
     yaml = YAML()

@@ -268,7 +268,7 @@ def test_docx_draft(tmp_path: Path) -> None:
     text, loaded = import_into(project(tmp_path), draft, "2018-13")
     issue = loaded.issue
     assert (issue.year, issue.number, issue.date, issue.kind) == (2018, 13, dt.date(2018, 8, 1), "正刊")
-    assert re.search(r"^number: 13 +# not in the draft: from the file name$", text, re.MULTILINE)
+    assert re.search(r"^number: 13 +# 稿件中没有：取自文件名$", text, re.MULTILINE)
     assert re.search(r"^date: 2018-08-01$", text, re.MULTILINE)
     article = issue.articles[0]
     assert (article.title, article.subtitle) == ("市工商联开展“五水共治”企业行活动", "记嘉兴市工商联助推治水工作")
@@ -354,7 +354,7 @@ def test_one_paragraph_a_line_text(tmp_path: Path) -> None:
     assert (article.title, article.source, article.author) == ("市工商联召开执委会议", "嘉兴日报", "李四")
     assert paragraphs(loaded.issue) == [(0, "6月29日，市工商联召开十一届三次执委会议。"),
                                         (0, "会议审议通过了有关事项。")]
-    assert "date:" in text and "# not in the draft: check" in text
+    assert "date:" in text and "# 稿件中没有：请核对" in text
 
 
 # --- writing --------------------------------------------------------------------------------------------
