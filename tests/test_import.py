@@ -378,3 +378,67 @@ def test_unknown_draft_format(tmp_path: Path) -> None:
     broken.write_bytes(b"not a zip")
     with pytest.raises(BulletinError, match="不是可读的 Word 文档"):
         read_draft(broken)
+
+
+# --- Word's automatic numbering -------------------------------------------------------------------------
+
+
+def _numbered_docx(path: Path) -> None:
+    """A draft whose headings Word numbers itself: 一、/（一） from a list of its own (chineseCounting, the
+    second level restarting under each first), and 1. 2. from the template's List Number style."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/>'
+        '<w:suff w:val="nothing"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/>'
+        '<w:suff w:val="nothing"/></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def numbered(text: str, level: int) -> None:
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+
+    document.add_paragraph("2018年8月1日")
+    document.add_paragraph("市工商联开展“五水共治”企业行活动", style="Title")
+    numbered("主要做法", 0)
+    numbered("广泛动员", 1)
+    document.add_paragraph("市工商联向全市民营企业发出倡议，号召企业参与治水。")
+    numbered("结对帮扶", 1)
+    document.add_paragraph("各县（市、区）工商联组织企业结对帮扶。")
+    numbered("下一步打算", 0)
+    numbered("完善机制", 1)  # （一） again: the second level restarts under a new first
+    document.add_paragraph("建立长效机制。")
+    for step in ("建立问题清单", "现场答疑解惑"):
+        document.add_paragraph(step, style="List Number")
+        document.add_paragraph("县工商联梳理企业反映集中的问题，形成问题清单。")
+    document.save(str(path))
+
+
+def test_words_automatic_numbers_come_in_as_the_editor_saw_them(tmp_path: Path) -> None:
+    draft = tmp_path / "numbered.docx"
+    _numbered_docx(draft)
+    texts = [para.text for para in read_draft(draft).paragraphs]
+    assert [text for text in texts if re.match(r"[一二]、|（[一二]）|\d\. ", text)] == [
+        "一、主要做法", "（一）广泛动员", "（二）结对帮扶", "二、下一步打算", "（一）完善机制",
+        "1. 建立问题清单", "2. 现场答疑解惑"]
+    _, loaded = import_into(project(tmp_path), draft, "2018-13")
+    headings = [text for level, text in paragraphs(loaded.issue) if level]
+    assert headings == ["一、主要做法", "（一）广泛动员", "（二）结对帮扶", "二、下一步打算", "（一）完善机制",
+                        "1. 建立问题清单", "2. 现场答疑解惑"]
+
+
+@pytest.mark.parametrize(("number", "style", "spelt"), [
+    (1, "chineseCounting", "一"), (10, "chineseCounting", "十"), (11, "chineseCountingThousand", "十一"),
+    (20, "chineseCounting", "二十"), (23, "chineseLegalSimplified", "二十三"), (3, "decimalEnclosedCircle", "③"),
+    (4, "upperRoman", "IV"), (2, "lowerLetter", "b"), (7, "decimal", "7"), (5, "someFormatNotKnown", "5"),
+])
+def test_a_list_number_is_spelt_in_its_format(number: int, style: str, spelt: str) -> None:
+    from bulletin.importer import _numeral
+
+    assert _numeral(number, style) == spelt
