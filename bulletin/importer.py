@@ -949,6 +949,7 @@ class Article:
     link: str | None = None
     published: str | None = None
     column: str | None = None
+    guesses: list[str] = field(default_factory=list)  # what the recogniser read from looks alone: to check
 
 
 @dataclass
@@ -1283,7 +1284,8 @@ def _articles(body: list[Para], draft: Draft) -> None:
         while i + count in hinted:  # a title set in two styled paragraphs
             count += 1
         titles[i], spans[i] = None, count
-    if not titles:
+    guessed = not titles
+    if guessed:
         _guess_titles(body, titles, spans)
     for index in columns:  # the paragraph under a column's heading is a title, unless it is a brief's text
         if index < len(body) and not any(j <= index < j + spans[j] for j in titles):
@@ -1309,8 +1311,15 @@ def _articles(body: list[Para], draft: Draft) -> None:
             listed = titles[index]
             if listed and _compact(listed) != _compact(article.title):
                 article.toc_title = listed
+            if guessed and index not in columns:
+                article.guesses.append(_("the title, from its place and its length (no 目录 and no title style)"))
+            if spans[index] > 1 and not styled:
+                article.guesses.append(_("the title, joined from {count} lines").format(count=spans[index]))
             if index not in columns and _kicker_before(body, index, draft.toc):
                 article.kicker = _bare(body[index - 1].text).strip()
+                if body[index - 1].hint != "kicker":
+                    article.guesses.append(_("the kicker, from a short line above the title: {kicker}").format(
+                        kicker=article.kicker))
         i = _article_head(body, index + spans[index], stop, article)
         article.body = _article_tail(body[i:stop], article, title_level)
         if not article.title and article.column and BRIEFS in article.column:
@@ -1439,8 +1448,14 @@ def _article_head(body: list[Para], i: int, stop: int, article: Article) -> int:
             article.byline, article.dateline = dated[0], _unbracket(dated[1])
         elif article.subtitle is None and (para.hint == "subtitle" or re.match(r"^(?:——|—|--|－－)\s*\S", bare)):
             article.subtitle = re.sub(r"^(?:——|—|--|－－)\s*", "", bare)
+            if para.hint != "subtitle":
+                article.guesses.append(_("the subtitle, from the dash it begins with: {subtitle}").format(
+                    subtitle=article.subtitle))
         elif article.byline is None and (para.hint == "byline" or not para.hint and _byline_like(bare)):
             article.byline = bare
+            if para.hint != "byline":
+                article.guesses.append(_("the byline, from a short line under the title: {byline}").format(
+                    byline=bare))
         elif article.dateline is None and (para.hint == "dateline" or not para.hint and DATELINE.match(bare)):
             article.dateline = _unbracket(bare)
         elif article.note is None and (para.hint == "note" or bare.lstrip("【[ ").startswith("编者按")):
@@ -1729,9 +1744,16 @@ def issue_yaml(draft: Draft, publication: Publication | None, target: Path | Non
     for article in draft.articles:
         articles.append(_article_map(article, photos or {}))
     root["articles"] = articles
+    lines = []
     if draft.unplaced:
-        lines = [_("Imported: check what the importer could not place:")]
+        lines += [_("Imported: check what the importer could not place:")]
         lines += [f"  {text[:200]}" for text in draft.unplaced]
+    guesses = [(_plain(article.title or article.column or ""), guess)
+               for article in draft.articles for guess in article.guesses]
+    if guesses:
+        lines += [_("Imported: what the importer guessed from looks alone (check it):")]
+        lines += [f"  {title[:40]}: {guess[:200]}" for title, guess in guesses]
+    if lines:
         root.yaml_set_start_comment("\n".join(lines))
     yaml = YAML()
     yaml.width = 4096

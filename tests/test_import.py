@@ -14,6 +14,7 @@ import docx
 import pdfplumber
 import pytest
 
+from bulletin import i18n
 from bulletin.errors import BulletinError
 from bulletin.html import render_html
 from bulletin.importer import import_draft, read_draft, write_issue
@@ -67,6 +68,7 @@ class Imported:
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Imported]:
+    i18n.use("zh")  # a module's fixture runs before the autouse one that sets it
     folder = project(tmp_path_factory.mktemp("references"))
     return {stem: Imported(stem, *import_into(folder, REFERENCE / f"{stem}.txt", stem)) for stem in STEMS}
 
@@ -160,7 +162,9 @@ def test_2018_10_structure(imported: dict[str, Imported]) -> None:
 def test_yaml_is_readable(imported: dict[str, Imported]) -> None:
     text = imported["2018-06"].text
     lines = text.splitlines()
-    assert lines[:5] == ["kind: 专刊", "year: 2018", "number: 6", "date: 2018-04-13", "toc: true"]
+    assert lines[:2] == ["# 导入时仅凭版面猜测的内容（请核对）：",  # the speech's speaker: a short line, no style
+                         "#   在市工商联所属商协会党组织党建工作会议上的讲话摘要: 署名：取自标题下的短行「叶伟达」"]
+    assert lines[2:7] == ["kind: 专刊", "year: 2018", "number: 6", "date: 2018-04-13", "toc: true"]
     assert "    body: |" in lines and "\\u" not in text and '"' not in text
     assert "      # 一、全面加强党的领导，旗帜鲜明讲政治" in lines
     body = lines[lines.index("    body: |") + 1 :]
@@ -442,3 +446,21 @@ def test_a_list_number_is_spelt_in_its_format(number: int, style: str, spelt: st
     from bulletin.importer import _numeral
 
     assert _numeral(number, style) == spelt
+
+
+def test_what_the_importer_guessed_is_listed_at_the_top(tmp_path: Path) -> None:
+    """A plain text without 目录 or styles: its title, byline and subtitle are read from looks alone, and
+    the comment at the top says so, article by article; a styled Word draft leaves nothing to list."""
+    draft = tmp_path / "draft.txt"
+    draft.write_text("市工商联召开民营经济座谈会\n\n——听取企业意见建议\n\n平湖市工商联 张三\n\n"
+                     "6月5日，市工商联召开民营经济座谈会，听取企业意见建议，研究部署下一步服务举措。\n",
+                     encoding="utf-8")
+    text = import_draft(draft, target=tmp_path / "2018-10.yaml")
+    assert text.splitlines()[:4] == [
+        "# 导入时仅凭版面猜测的内容（请核对）：",
+        "#   市工商联召开民营经济座谈会: 标题：凭位置和长度判断（稿件没有目录，也没有标题样式）",
+        "#   市工商联召开民营经济座谈会: 副题：取自以破折号开头的一行「听取企业意见建议」",
+        "#   市工商联召开民营经济座谈会: 署名：取自标题下的短行「平湖市工商联 张三」"]
+    styled = tmp_path / "styled.docx"
+    make_docx(styled)
+    assert "猜测" not in import_draft(styled, target=tmp_path / "2018-11.yaml")
