@@ -88,12 +88,15 @@ def pdf_texts(imported: dict[str, Imported]) -> dict[str, str]:
 # --- the reference texts --------------------------------------------------------------------------------
 
 
+IMPORTED_RATIO = {"2018-06": 0.9988, "2018-10": 0.9989}  # as measured (0.998818, 0.998985): a loss fails
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_reference_text_comes_back_in_the_pdf(stem: str, pdf_texts: dict[str, str]) -> None:
     pdf = alnum(pdf_texts[stem])
     reference = alnum((REFERENCE / f"{stem}.txt").read_text(encoding="utf-8"))
     ratio = difflib.SequenceMatcher(None, pdf, reference, autojunk=False).ratio()
-    assert ratio >= 0.97, f"{stem}: text similarity {ratio:.4f}"
+    assert ratio >= IMPORTED_RATIO[stem], f"{stem}: text similarity {ratio:.6f}"
 
 
 @pytest.mark.parametrize("stem", STEMS)

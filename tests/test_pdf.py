@@ -291,6 +291,12 @@ def alnum(text: str) -> str:
     return "".join(c for c in text if c.isalnum())
 
 
+# As measured: the PDF's text against the reference (0.998818, 0.998985), and the full all-CJK body lines off
+# the 28-character grid (8 of 97, 2 of 75). A regression fails; an improvement is written in here by hand.
+TEXT_RATIO = {"2018-06": 0.9988, "2018-10": 0.9989}
+OFF_GRID = {"2018-06": 8, "2018-10": 2}
+
+
 def test_text_in_reading_order(issue: Rendered) -> None:
     pdf_text = alnum("".join(page.extract_text() or "" for page in issue.pdf.pages))
     reference = alnum((REFERENCE / f"{issue.stem}.txt").read_text(encoding="utf-8"))
@@ -298,7 +304,7 @@ def test_text_in_reading_order(issue: Rendered) -> None:
     ratio = matcher.ratio()
     differences = [f"{tag}: pdf «{pdf_text[i1:i2]}» vs reference «{reference[j1:j2]}»"
                    for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
-    assert ratio >= 0.99, (f"{issue.stem}: text similarity {ratio:.4f} < 0.99; "
+    assert ratio >= TEXT_RATIO[issue.stem], (f"{issue.stem}: text similarity {ratio:.6f} < {TEXT_RATIO[issue.stem]}; "
                            f"differences:{show(differences, 10)}")
 
 
@@ -340,9 +346,8 @@ def test_left_edge_and_right_margin(issue: Rendered) -> None:
 def test_justified(issue: Rendered) -> None:
     full = issue.full_lines
     ragged = [line for line in full if not near(line.x1, RIGHT, TOLERANCE)]
-    share = 1 - len(ragged) / len(full)
-    assert share >= 0.98, (f"{issue.stem}: only {share:.1%} of {len(full)} full body lines end at 184 mm "
-                           f"(±0.5); {len(ragged)} do not:{show(ragged)}")
+    assert not ragged, (f"{issue.stem}: {len(ragged)} of {len(full)} full body lines do not end at 184 mm "
+                        f"(±0.5):{show(ragged)}")  # as measured: every one does
 
 
 def grid_cells(line: Line) -> int:
@@ -353,10 +358,9 @@ def grid_cells(line: Line) -> int:
 def test_grid_of_28_characters(issue: Rendered) -> None:
     cjk = [line for line in issue.full_lines if line.all(is_cjk) and len(line.chars) == len(line.ink)]
     wrong = [line for line in cjk if grid_cells(line) != GRID_CHARS]
-    share = 1 - len(wrong) / len(cjk)
-    assert share >= 0.90, (f"{issue.stem}: only {share:.1%} of {len(cjk)} full all-CJK body lines fill the "
-                           f"{GRID_CHARS} cells of the grid ({GRID_CHARS} characters, or {GRID_CHARS - 2} "
-                           f"after a first-line indent); {len(wrong)} do not:{show(wrong)}")
+    assert len(wrong) <= OFF_GRID[issue.stem], (
+        f"{issue.stem}: {len(wrong)} of {len(cjk)} full all-CJK body lines do not fill the {GRID_CHARS} cells of "
+        f"the grid ({GRID_CHARS} characters, or {GRID_CHARS - 2} after a first-line indent):{show(wrong)}")
     flush = [line for line in cjk if near(line.x0, LEFT, TOLERANCE)]
     short = [line for line in flush if len(line.ink) != GRID_CHARS]
     assert len(short) / len(flush) <= 0.10, (f"{issue.stem}: {len(short)} of {len(flush)} unindented full all-CJK "
