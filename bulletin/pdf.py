@@ -170,6 +170,7 @@ class Worker:
     On two cores a cold build of both formats takes about the time of the PDF alone."""
 
     def __init__(self) -> None:
+        engine.plan()  # decided here, so that the worker inherits it and its notice is shown once
         context = multiprocessing.get_context("fork")  # the child starts from this process's imports
         self._connection, child = context.Pipe()
         self._process = context.Process(target=_serve, args=(child, self._connection), name="bulletin-pdf",
