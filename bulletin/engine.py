@@ -1,7 +1,8 @@
 """WeasyPrint, loaded for our use: fed our fonts through a fontconfig file of their own and, on the exact
 versions they were read against, three measures that reach into its internals to cut its start and its
-writing (PATCHES). On any other version, or with BULLETIN_PLAIN_ENGINE=1, WeasyPrint runs as it is, after
-one notice: the PDF is the same, only slower (tests render both ways and compare every glyph)."""
+writing (PATCHES, each with its allow-list beside its code). On any other version WeasyPrint runs as it is,
+after one notice, and BULLETIN_PLAIN_ENGINE=1 runs it so without one: the PDF is the same, only slower
+(tests render both ways and compare every glyph)."""
 
 from __future__ import annotations
 
@@ -40,12 +41,6 @@ class Patch:
     verified: Mapping[str, tuple[str, ...]]  # distribution: its versions
 
 
-# Each patch's allow-list is beside its code below; these are all of them.
-LIBRARIES_FROM_LOADER_CACHE = Patch("libraries from the loader's cache",
-                                    {"weasyprint": ("70.0",), "cffi": ("2.1.1",)})
-FONT_TOOLS_ON_FIRST_USE = Patch("fontTools on first use", {"weasyprint": ("70.0",), "fonttools": ("4.68.0",)})
-FONT_FILES_ON_USE = Patch("font files copied on use", {"weasyprint": ("70.0",)})
-PATCHES = (LIBRARIES_FROM_LOADER_CACHE, FONT_TOOLS_ON_FIRST_USE, FONT_FILES_ON_USE)
 MODULES = {"weasyprint": "weasyprint", "cffi": "cffi", "fonttools": "fontTools"}  # distribution: its package
 
 
@@ -60,7 +55,8 @@ class Plan:
 @functools.cache
 def plan() -> Plan:
     """Patched when every library a patch reaches into is at a version it was verified against and the
-    switch is off; decided once per process (a forked PDF worker inherits its parent's), the notice with it."""
+    switch is off. Decided once, the notice with it, before this process first forks (bulletin.pdf asks
+    then), so that the PDF worker and every process of a folder build share one decision and one notice."""
     if os.environ.get(PLAIN_SWITCH) == "1":
         return Plan(patched=False)
     unverified = tuple(sorted({(name, installed_version(name), versions)
@@ -122,6 +118,9 @@ def _patched_imports() -> Iterator[None]:
         yield
 
 
+FONT_FILES_ON_USE = Patch("font files copied on use", {"weasyprint": ("70.0",)})
+
+
 class _FaceData:
     """A font file in HarfBuzz, copied out when first used (FONT_FILES_ON_USE: WeasyPrint 70's Font and
     get_hb_object_data). WeasyPrint's Font copies the whole file of every face it meets (Noto Serif CJK:
@@ -162,6 +161,9 @@ def _font_reading_its_file_on_use(font: type) -> type:
         self.__dict__["file_content"] = content
 
     return type("Font", (font,), {"file_content": property(get, set_), "__doc__": font.__doc__})
+
+
+FONT_TOOLS_ON_FIRST_USE = Patch("fontTools on first use", {"weasyprint": ("70.0",), "fonttools": ("4.68.0",)})
 
 
 @contextlib.contextmanager
@@ -213,6 +215,10 @@ def our_fontconfig() -> Iterator[None]:
             os.environ["FONTCONFIG_FILE"] = before
 
 
+LIBRARIES_FROM_LOADER_CACHE = Patch("libraries from the loader's cache",
+                                    {"weasyprint": ("70.0",), "cffi": ("2.1.1",)})
+
+
 @contextlib.contextmanager
 def _libraries_from_loader_cache() -> Iterator[None]:
     """LIBRARIES_FROM_LOADER_CACHE (WeasyPrint 70's text.ffi names, cffi 2.1's dlopen through ctypes.util).
@@ -257,3 +263,5 @@ def _loader_cache() -> dict[str, str]:
 # How `ldconfig -p` labels this machine's own libraries (ctypes.util keeps the same table).
 LOADER_ABIS = {"x86_64-64": "libc6,x86-64", "ppc64-64": "libc6,64bit", "sparc64-64": "libc6,64bit",
                "s390x-64": "libc6,64bit", "ia64-64": "libc6,IA-64"}
+
+PATCHES = (LIBRARIES_FROM_LOADER_CACHE, FONT_TOOLS_ON_FIRST_USE, FONT_FILES_ON_USE)  # all of them, each above

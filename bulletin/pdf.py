@@ -60,6 +60,7 @@ def _font_configuration_class() -> type:
 
 
 _configurations: dict[int, Any] = {}  # by process
+os.register_at_fork(before=engine.plan)  # one decision, one notice, for every process a build forks
 
 
 def release() -> None:
@@ -170,7 +171,6 @@ class Worker:
     On two cores a cold build of both formats takes about the time of the PDF alone."""
 
     def __init__(self) -> None:
-        engine.plan()  # decided here, so that the worker inherits it and its notice is shown once
         context = multiprocessing.get_context("fork")  # the child starts from this process's imports
         self._connection, child = context.Pipe()
         self._process = context.Process(target=_serve, args=(child, self._connection), name="bulletin-pdf",

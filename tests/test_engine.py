@@ -98,14 +98,29 @@ def test_the_other_engine_sets_every_glyph_where_this_one_does() -> None:
 
 
 def test_an_unverified_weasyprint_is_run_plain_after_one_notice() -> None:
-    """A WeasyPrint the patches were not verified against: plain, one notice (from the parent, which the
-    forked worker does not repeat), the same glyphs."""
+    """A WeasyPrint the patches were not verified against: plain, one notice (from the parent, as it forks
+    the PDF worker, which does not repeat it), the same glyphs."""
     before = ("real = engine.installed_version\n"
               "engine.installed_version = lambda name: '71.0' if name == 'weasyprint' else real(name)")
     pdf, said = render_apart(plain=False, before=before)
     assert said == ("提示：WeasyPrint 以原样运行（不打补丁），较慢，输出相同：已安装 weasyprint 71.0，"
                     "bulletin 的加速措施只在 weasyprint 70.0 上验证过（bulletin/engine.py）\nplain")
     assert glyphs(pdf) == glyphs(render_here())
+
+
+def test_a_folder_build_on_every_core_gives_the_notice_once(tmp_path: Path) -> None:
+    """The decision is made before the build forks its processes: they share it, and its one notice."""
+    code = ("import sys\nfrom bulletin import cli, engine\nreal = engine.installed_version\n"
+            "engine.installed_version = lambda name: '71.0' if name == 'weasyprint' else real(name)\n"
+            f"sys.exit(cli.main(['build', 'issues/2018', '--out', {str(tmp_path)!r}, '--format', 'pdf', "
+            "'--jobs', '2']))")
+    env = {name: value for name, value in os.environ.items() if name != engine.PLAIN_SWITCH}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert [line for line in done.stderr.splitlines() if "weasyprint 71.0" in line] == [
+        "提示：WeasyPrint 以原样运行（不打补丁），较慢，输出相同：已安装 weasyprint 71.0，bulletin 的加速措施只在 "
+        "weasyprint 70.0 上验证过（bulletin/engine.py）"], done.stderr
+    assert sorted(path.name for path in tmp_path.glob("*.pdf")) == ["2018-06.pdf", "2018-10.pdf"]
 
 
 @pytest.mark.skipif(not engine.plan().patched, reason="the patched engine is not in use")
