@@ -60,6 +60,7 @@ def _font_configuration_class() -> type:
 
 
 _configurations: dict[int, Any] = {}  # by process
+os.register_at_fork(before=engine.plan)  # one decision, one notice, for every process a build forks
 
 
 def release() -> None:

@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import difflib
 import io
-import os
 import re
-import subprocess
-import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import pdfplumber
 import pytest
@@ -522,38 +518,6 @@ def test_the_stylesheet_inlined_or_apart_sets_every_glyph_in_the_same_place(issu
     assert glyphs(inline) == glyphs(issue_2018_10.data)
 
 
-def test_the_subsetters_arrays_made_from_their_items_give_the_same_pdf(issue_2018_10: Rendered) -> None:
-    import weasyprint.pdf.fonts
-
-    shim = weasyprint.pdf.fonts.ffi
-    assert shim.new("hb_codepoint_t[3]", [7, 8, 9])[2] == 9
-    with mock.patch.object(weasyprint.pdf.fonts, "ffi", shim._ffi):  # WeasyPrint's own way: a type per length
-        assert render(load(issue_file("2018-10"))) == issue_2018_10.data
-
-
-def test_font_files_are_copied_only_when_read_and_the_pdf_is_the_same(issue_2018_10: Rendered) -> None:
-    import weasyprint.pdf.fonts
-    import weasyprint.pdf.stream
-    import weasyprint.text.fonts
-
-    from bulletin import engine
-
-    copied = []
-    data = engine._FaceData.data
-
-    def counted(face: engine._FaceData) -> bytes | None:
-        content = data(face)
-        copied.append(len(content or b""))
-        return content
-
-    with mock.patch.object(engine._FaceData, "data", counted):
-        assert render(load(issue_file("2018-10"))) == issue_2018_10.data
-    assert copied and max(copied) < 500_000, copied  # the subsets (KBs), never a whole face (MBs)
-    with (mock.patch.object(weasyprint.pdf.stream, "Font", weasyprint.pdf.fonts.Font),  # WeasyPrint's own way
-          mock.patch.object(weasyprint.pdf.fonts, "get_hb_object_data", weasyprint.text.fonts.get_hb_object_data)):
-        assert render(load(issue_file("2018-10"))) == issue_2018_10.data
-
-
 def test_without_harfbuzz_subset_weasyprint_still_reaches_font_tools(monkeypatch: pytest.MonkeyPatch) -> None:
     import weasyprint.pdf.fonts
 
@@ -563,24 +527,3 @@ def test_without_harfbuzz_subset_weasyprint_still_reaches_font_tools(monkeypatch
     loaded = load(ROOT / "tests" / "data" / "features" / "issues" / "features.yaml")
     with pdfplumber.open(io.BytesIO(render(loaded))) as pdf:
         assert "编者按" in pdf.pages[0].extract_text() + pdf.pages[1].extract_text()
-
-
-def test_weasyprints_c_declarations_parsed_once_give_the_same_pdf(issue_2018_10: Rendered, tmp_path: Path) -> None:
-    """cffi's parse of WeasyPrint's C declarations is kept in the cache (bulletin.engine._RememberedParser):
-    a process that finds it renders the same bytes without importing pycparser; a damaged file is parsed
-    again and made whole."""
-    code = ("import sys\nfrom pathlib import Path\nfrom bulletin.build import prepare, render\n"
-            f"pdf = render(*prepare(Path({str(issue_file('2018-10'))!r})), ('pdf',))['pdf']\n"
-            "sys.stdout.buffer.write(pdf)\nsys.stderr.write('parsed' if 'pycparser' in sys.modules else 'remembered')")
-
-    def run() -> tuple[bytes, str]:
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
-                              env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
-        return done.stdout, done.stderr.decode()
-
-    assert run() == (issue_2018_10.data, "parsed")
-    (remembered,) = (tmp_path / "bulletin" / "cffi").iterdir()
-    assert run() == (issue_2018_10.data, "remembered")
-    remembered.write_bytes(b"damaged")
-    assert run() == (issue_2018_10.data, "parsed")
-    assert run() == (issue_2018_10.data, "remembered")
