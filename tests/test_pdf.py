@@ -81,11 +81,11 @@ class Line:
 
     @property
     def x0(self) -> float:
-        return self.ink[0]["x0"]
+        return float(self.ink[0]["x0"])
 
     @property
     def x1(self) -> float:
-        return self.ink[-1]["x1"]
+        return float(self.ink[-1]["x1"])
 
     def all(self, test: Callable[[dict[str, Any]], bool]) -> bool:
         return bool(self.ink) and all(test(c) for c in self.ink)
@@ -447,20 +447,11 @@ def test_rare_character_falls_back(issue_2018_10: Rendered) -> None:
 
 
 def outline_titles(rendered: Rendered) -> list[str]:
-    """The titles of the PDF's bookmarks, in order: read with pypdf when installed, else with pdfminer."""
+    """The titles of the PDF's bookmarks, in order (pdfminer's reading of the outline)."""
     try:
-        import pypdf
-    except ImportError:
-        try:
-            return [str(title) for _level, title, *_ in rendered.pdf.doc.get_outlines()]
-        except PDFNoOutlines:
-            return []
-
-    def titles(items: list[Any]) -> Iterator[str]:
-        for item in items:
-            yield from titles(item) if isinstance(item, list) else [str(item.title)]
-
-    return list(titles(pypdf.PdfReader(rendered.path).outline))
+        return [str(title) for _level, title, *_ in rendered.pdf.doc.get_outlines()]
+    except PDFNoOutlines:
+        return []
 
 
 def test_metadata_and_bookmarks(issue: Rendered) -> None:

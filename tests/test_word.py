@@ -25,7 +25,7 @@ from bulletin.fonts import fontconfig_aliases
 from bulletin.html import render_html
 from bulletin.loader import Loaded, load
 from bulletin.pdf import render_pdf
-from bulletin.typeset import Typesetter
+from bulletin.typeset import Block, Typesetter
 from bulletin.word import render_docx
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -69,7 +69,7 @@ def libreoffice(built: dict[str, Built], tmp_path_factory: pytest.TempPathFactor
 
 
 def pretty(xml: Any) -> str:
-    return etree.tostring(xml, pretty_print=True, encoding="unicode")
+    return str(etree.tostring(xml, pretty_print=True, encoding="unicode"))
 
 
 @pytest.mark.parametrize("name", SAMPLES)
@@ -306,7 +306,7 @@ def test_a_line_the_pdf_squeezes_is_as_tight_in_the_docx(built: dict[str, Built]
     typesetter = Typesetter(loaded.issue, loaded.path.parent)
     squeezed = [
         (block, line) for article in loaded.issue.articles for block in set_article(article, typesetter).blocks
-        if hasattr(block, "lines") and block.style == "p"
+        if isinstance(block, Block) and block.style == "p"
         for line in block.lines if line.spacing < block.spacing - 1e-6]
     assert squeezed, "the sample has no squeezed line to check"
     body = built["2018-06"].part("word/document.xml").find(f"{W}body")
