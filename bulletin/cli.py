@@ -104,7 +104,31 @@ EXAMPLE_WIDTH = 48  # the column the examples' notes start at
 OUTCOMES = {"published": N_("published"), "superseded": N_("superseded")}  # what publish did, as it is told
 
 
+# argparse's own words, which it says through gettext.gettext (bound at its import as its module's `_`):
+# marked here for the catalogue, said in the editor's language by _speak_argparse.
+ARGPARSE_WORDS = (
+    N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+    N_("show program's version number and exit"), N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"), N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("argument %(argument_name)s: %(message)s"), N_("%(prog)s: error: %(message)s\n"),
+    N_("expected one argument"), N_("invalid %(type)s value: %(value)r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"), N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"),
+)
+
+
+def _speak_argparse() -> None:
+    """Let argparse say its words (usage:, error:, the arguments required …) through the catalogue, where
+    it still says them through gettext.gettext as its module's `_` (Python 3.11 to 3.13 do); on a Python
+    whose argparse does otherwise, they stay its own English."""
+    import gettext
+
+    if getattr(argparse, "_", None) in (gettext.gettext, i18n._):
+        argparse._ = i18n._  # type: ignore[attr-defined]
+
+
 def _parser() -> argparse.ArgumentParser:
+    _speak_argparse()
     parser = argparse.ArgumentParser(
         prog="bulletin", description=_("Typeset and archive an internal bulletin's issues."),
         epilog=_("Run it anywhere inside the publication's folder (the one that holds publication.yaml); "

@@ -60,7 +60,7 @@ def test_format_picks_what_is_written(project: Path) -> None:
     assert outputs(project) == ["2019-01.docx"]
     result = run("build", "issues/2019/2019-01.yaml", "--format", "odt", cwd=project)
     assert result.returncode == 2
-    assert "argument --format: 应是 pdf、docx 或 pdf,docx，这里是 'odt'" in result.stderr
+    assert "bulletin build：错误：参数 --format：应是 pdf、docx 或 pdf,docx，这里是 'odt'" in result.stderr
 
 
 def test_build_a_folder_into_another_out(project: Path) -> None:

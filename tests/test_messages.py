@@ -92,6 +92,22 @@ def test_without_a_language_the_locale_decides(tmp_path: Path) -> None:
         assert result.stderr.splitlines() == [expected]
 
 
+@pytest.mark.parametrize(("lang", "usage", "error"), [
+    ("zh_CN.UTF-8", "用法：bulletin build", "bulletin：错误：无法识别的参数：--bogus"),
+    ("C.UTF-8", "usage: bulletin build", "bulletin: error: unrecognized arguments: --bogus"),
+])
+def test_argparse_says_its_own_words_in_the_language_too(tmp_path: Path, lang: str, usage: str,
+                                                         error: str) -> None:
+    """usage:, error: and what is missing or not known, which argparse itself writes."""
+    env = {"LANG": lang, "PATH": "/usr/bin"}
+    helped = subprocess.run([sys.executable, "-m", "bulletin.cli", "build", "--help"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert helped.stdout.startswith(usage)
+    refused = subprocess.run([sys.executable, "-m", "bulletin.cli", "build", "--bogus"], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=120, env=env)
+    assert refused.returncode == 2 and refused.stderr.splitlines()[-1] == error
+
+
 def test_the_catalogue_ships_with_the_package() -> None:
     assert (Path(i18n.__file__).parent / "locale" / "zh" / "LC_MESSAGES" / "bulletin.mo").is_file()
     package = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
