@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import itertools
 import json
 import math
 import zipfile
@@ -34,7 +33,7 @@ from lxml import etree
 
 from bulletin import compose
 from bulletin import layout as L
-from bulletin.markup import Span
+from bulletin.markup import Span, plain
 from bulletin.model import Article, Issue, Photo, PhotoRow, Prose, Role, Table
 from bulletin.photos import asset
 from bulletin.typeset import (
@@ -66,7 +65,7 @@ TABLE_TEXT = {"table", "table-head"}
 EAST_ASIAN_PUNCTUATION = frozenset("“”‘’—…·")  # must stay in the CJK font, not the Latin one
 STRONG = "Strong"
 RUN_IN = "Run-in Heading {}"  # the character style of a run-in heading of a level, in that level's face
-AUTOMATIC = "\u2028"  # in the spans of _broken: a line break the layout chose
+AUTOMATIC = "\u2028"  # ends a span of _broken: a line break the layout chose (after the space it took, if any)
 # What Word looks for when an office face is missing: the faces Windows itself ships.
 ALT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体", "黑体": "SimHei", "宋体": "SimSun"}
 # What the DOCX carries for its import (bulletin/wordback.py) beyond its visible text: the custom document
@@ -345,8 +344,8 @@ def _add_spans(paragraph: Paragraph, spans: tuple[Span, ...]) -> list[Any]:
     its own; quotes, dashes and ellipses kept in the CJK font."""
     runs = []
     for span in spans:
-        if span.text == AUTOMATIC:
-            runs.append(paragraph.add_run("\n", style=L.AUTOMATIC_BREAK_STYLE))
+        if span.text.endswith(AUTOMATIC):  # the space the break took stays in the text, as the import reads it
+            runs.append(paragraph.add_run(span.text[: -len(AUTOMATIC)] + "\n", style=L.AUTOMATIC_BREAK_STYLE))
             continue
         style = STRONG if span.bold else RUN_IN.format(span.head) if span.head else None
         run = paragraph.add_run(span.text, style=style)
@@ -397,13 +396,25 @@ def _line_text(line: SetLine) -> str:
     return "".join(span.text for span in line.spans)
 
 
-def _broken(block: Block) -> tuple[Span, ...]:
+def _broken(block: Block, text: str) -> tuple[Span, ...]:
     """A block's text broken where the PDF breaks it (each line break a w:br): titles, subheads, captions under
     photos side by side, which Word would otherwise break at its own places. A break the layout chose is
-    AUTOMATIC (its run in L.AUTOMATIC_BREAK_STYLE), the editor's own a plain one, as Shift+Enter writes it."""
-    spans = [Span(_line_text(block.lines[0]))] if block.lines else []
-    for before, line in itertools.pairwise(block.lines):
-        spans += [Span("\n" if before.forced else AUTOMATIC), Span(_line_text(line))]
+    AUTOMATIC (its run in L.AUTOMATIC_BREAK_STYLE, with the space of `text` it took, if any), the editor's own a
+    plain one, as Shift+Enter writes it."""
+    return _with_breaks(text, [_line_text(line) for line in block.lines], [line.forced for line in block.lines])
+
+
+def _with_breaks(text: str, lines: list[str], forced: list[bool]) -> tuple[Span, ...]:
+    """`lines`, the lines `text` was broken into, as spans with a break between each two (see _broken)."""
+    spans: list[Span] = []
+    cursor = 0
+    for i, line in enumerate(lines):
+        found = text.find(line, cursor) if line else -1
+        if i:
+            gap = text[cursor:found] if found >= 0 and not text[cursor:found].strip() else ""
+            spans.append(Span("\n" if forced[i - 1] else gap + AUTOMATIC))
+        spans.append(Span(line))
+        cursor = found + len(line) if found >= 0 else cursor
     return tuple(spans)
 
 
@@ -464,7 +475,7 @@ def _add_article(document: Document, article: Article, composed: SetArticle, ass
     rows = iter([block for block in composed.blocks if isinstance(block, PhotoRowBlock)])
     tables = iter([block for block in composed.blocks if isinstance(block, TableBlock)])
     paragraphs = iter([block for block in composed.blocks if isinstance(block, Block)])
-    title = _broken(composed.title) if composed.title else None
+    title = _broken(composed.title, article.title or "") if composed.title else None
     heads = [("column", column), ("kicker", article.kicker), ("title", title),
              ("subtitle", compose.subtitle_line(article)),
              ("byline", article.byline), ("dateline", article.dateline)]
@@ -480,7 +491,7 @@ def _add_article(document: Document, article: Article, composed: SetArticle, ass
             for parsed in block.paragraphs:
                 style, set_block = compose.paragraph_style(parsed), next(paragraphs)
                 if style == compose.SUBHEAD:  # broken where the PDF breaks it, as a title is; at its level in
-                    subhead = _paragraph(document, style, _broken(set_block))  # Word's navigation pane
+                    subhead = _paragraph(document, style, _broken(set_block, plain(parsed.spans)))  # Word's outline
                     _child(subhead._p.get_or_add_pPr(), "w:outlineLvl").set(qn("w:val"), str(parsed.level))
                 else:
                     _set_paragraph(document, style, parsed.spans, set_block)
@@ -574,7 +585,7 @@ def _captions(container: Any, caption: str | None, blocks: list[Block], *, keep:
     follows but the last unless `keep`; with `lines`, broken where the PDF breaks them (a narrow cell)."""
     paragraphs = compose.caption_paragraphs(caption)
     for i, (text, block) in enumerate(zip(paragraphs, blocks, strict=True)):
-        spans = _broken(block) if lines else _text(text)
+        spans = _broken(block, text) if lines else _text(text)
         properties = _paragraph(container, block.style, spans)._p.get_or_add_pPr()
         if block.align:
             _child(properties, "w:jc").set(qn("w:val"), ALIGN[block.align])
@@ -605,7 +616,8 @@ def _add_table(document: Document, block: Table, composed: TableBlock) -> None:
             _child(properties, "w:tblHeader")
         for c, text in enumerate(row):
             cell = cells[r][c]
-            paragraph = _fill(cell, style, _text(text))
+            lines = text.split("\n")  # a break the layout chose, as in a title: the import joins them again
+            paragraph = _fill(cell, style, _with_breaks(block.table[r][c], lines, [False] * len(lines)))
             _valign(cell, "center")
             if r in kept and r < len(block.table) - 1:
                 _child(paragraph._p.get_or_add_pPr(), "w:keepNext")

@@ -23,7 +23,7 @@ from typing import Any
 from lxml import etree
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from bulletin import compose
 from bulletin import layout as L
@@ -265,7 +265,7 @@ def markup_text(runs: list[Run]) -> str:
     out = ""
     for run in runs:
         text = run.text.replace("*", "\\*")
-        out += f"**{text}**" if run.bold and text.strip() else text
+        out += f"**{text}**" if run.bold else text
     return one_line(out)
 
 
@@ -401,11 +401,11 @@ class Builder:
         subtitle loses its dash, a note its label."""
         if element == "title":
             return "\n".join(line.strip() for line in item.text.split("\n") if line.strip())
-        text = one_line(item.text)
+        text = one_line(item.text) if "\n" in item.text else item.text  # as written, spaces and all
         if element == "subtitle":
             return text.removeprefix(compose.SUBTITLE_DASH)
         if element == "note":
-            return text.removeprefix(compose.NOTE_LABEL).lstrip()
+            return text.removeprefix(compose.NOTE_LABEL)
         return text
 
     def prose(self, item: Item) -> str:
@@ -613,6 +613,9 @@ def _photos(pictures: list[tuple[dict[str, Any], str, bytes]], folder: Path, ste
         if _same_photo(folder, described, data):
             block["photo"] = described
             continue
+        if named := next((name for name, taken in new.items() if taken == data), None):
+            block["photo"] = named  # one picture twice (Word stores it once): one file
+            continue
         picture = _picture(data)
         suffix = picture.suffix if picture is not None else ".png"
         name = f"{PHOTO_FOLDER}/{stem}-{n}{suffix}"
@@ -724,6 +727,16 @@ def _column(article: Article, carried: Any) -> str | None:
     return heading.strip().strip("".join(compose.COLUMN_BRACKETS)).strip() or None
 
 
+def _resolves(text: str) -> bool:
+    """Whether plain `text` would load as something else than text (a number, a date, true, null)."""
+    import yaml
+
+    try:
+        return not isinstance(yaml.safe_load(text), str)
+    except yaml.YAMLError:
+        return True
+
+
 def _body(parts: list[Any]) -> list[Any]:
     """Body parts as blocks: runs of paragraphs as one text block each (a blank line between paragraphs)."""
     blocks: list[Any] = []
@@ -759,8 +772,14 @@ def _block(part: dict[str, Any]) -> CommentedMap:
     return block
 
 
+FLOW_PLAIN = re.compile(r"[^\s!-/:-@\[-`{-~][^:#,\[\]{}\s?&*!|>'\"%@`]*")  # what a flow sequence may hold plain
+
+
 def _flow(items: list[Any]) -> CommentedSeq:
-    seq = CommentedSeq(items)
+    """A row of cells (or of widths) on one line: text quoted unless plainly safe (ruamel writes `?://x`
+    unquoted in a flow sequence, which no parser reads back)."""
+    seq = CommentedSeq(item if not isinstance(item, str) or FLOW_PLAIN.fullmatch(item) and not _resolves(item)
+                       else DoubleQuotedScalarString(item) for item in items)
     seq.fa.set_flow_style()
     return seq
 
