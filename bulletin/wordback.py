@@ -32,7 +32,7 @@ from bulletin.i18n import _
 from bulletin.importer import PHOTO_FOLDER, PUBLICATION_KEYS, Imported, _picture
 from bulletin.inputs import MAX_DRAFT_BYTES, MAX_PHOTO_BYTES, Refused, check_package, check_regular, read_regular
 from bulletin.loader import display_path, find_publication, load_publication
-from bulletin.markup import join_lines
+from bulletin.markup import join_lines, run_in_end
 from bulletin.model import Publication
 from bulletin.word import CARRIED, MARK, RUN_IN, STRONG
 
@@ -262,10 +262,15 @@ def _keys(element: Any) -> list[str]:
 
 def markup_text(runs: list[Run]) -> str:
     """Runs as body markup: bold as **…**, a literal asterisk escaped, line breaks joined as wrapped lines are."""
+    heads = [i for i, run in enumerate(runs) if run.head]
+    seam = None  # where a run-in heading ends at a run that opens with a space: markup drops one space there
+    if heads and heads[-1] + 1 < len(runs) and runs[heads[-1] + 1].text[:1].isspace():
+        end = sum(len(run.text) for run in runs[: heads[-1] + 1])
+        seam = heads[-1] if run_in_end("".join(run.text for run in runs)) == end else None
     out = ""
-    for run in runs:
+    for i, run in enumerate(runs):
         text = run.text.replace("*", "\\*")
-        out += f"**{text}**" if run.bold else text
+        out += (f"**{text}**" if run.bold else text) + (" " if i == seam else "")
     return one_line(out)
 
 
@@ -366,7 +371,7 @@ class Builder:
         elif item.element == "table-head" and item.text.strip():
             self.flush_caption()
             self.start(BODY_RANK, item.keys)
-            self.caption = one_line(item.text)
+            self.caption = one_line(item.text) if "\n" in item.text else item.text
         else:
             self.flush_caption()
             self.text(item)

@@ -46,7 +46,8 @@ def canonical(issue: Issue) -> dict[str, Any]:
       it are dropped"; it is set as a title is, its lines trimmed);
     - a caption's text is its paragraphs (compose.caption_paragraphs): its wrapped lines and final newline are
       the YAML's layout as well;
-    - white space at the ends of a table's cell: the layout trims a cell's lines as it trims a title's.
+    - white space at the ends of a table's cell: the layout trims a cell's lines as it trims a title's;
+    - a title's blank lines and the white space around its lines (a title written "\\n活动"): not printed either.
     Everything else must be equal: every other field of the issue and its articles, photos and tables."""
     data = issue.model_dump(exclude={"articles"})
     data["articles"] = [_article(article) for article in issue.articles]
@@ -55,6 +56,8 @@ def canonical(issue: Issue) -> dict[str, Any]:
 
 def _article(article: Any) -> dict[str, Any]:
     data = article.model_dump(exclude={"body"})
+    if article.title:
+        data["title"] = "\n".join(line.strip() for line in article.title.split("\n") if line.strip())
     body: list[Any] = []
     for block in article.body:
         if isinstance(block, Prose):
