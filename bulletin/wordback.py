@@ -1,11 +1,4 @@
-"""Our own DOCX read back: an issue that `bulletin build` wrote, as Word or LibreOffice left it, to issue YAML.
-
-The DOCX is ours when it has the custom document property word.CARRIED (Word, WPS and LibreOffice keep custom
-properties). It is read by its styles, not guessed at: every paragraph style of layout.ELEMENTS maps back to the
-field it sets, the character styles to bold runs and run-in headings, and what the page cannot show (a photo's
-file, a table's widths, an article's 目录 entry …) comes from the values word.py carries by bookmark. A carried
-value is taken only where it still prints as the page shows it: an edit in Word always wins.
-"""
+"""Our own DOCX read back: a DOCX that `bulletin build` wrote, as Word or LibreOffice left it, as issue YAML."""
 
 from __future__ import annotations
 
@@ -167,13 +160,24 @@ class Item:
     runs: list[Run] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
     pictures: list[tuple[str, bytes]] = field(default_factory=list)  # (alt text, image bytes)
-    rows: list[list[Item]] = field(default_factory=list)  # a table's cells, each the paragraphs of one cell
+    rows: list[list[Cell]] = field(default_factory=list)  # a table's rows of cells
     outline: int | None = None  # the paragraph's own outline level (a subhead's level)
     header: bool = False  # a table's first row is marked as its header row
 
     @property
     def text(self) -> str:
         return "".join(run.text for run in self.runs)
+
+
+@dataclass
+class Cell:
+    """A table's cell: its paragraphs."""
+
+    paragraphs: list[Item]
+
+    @property
+    def text(self) -> str:
+        return one_line("\n".join(p.text for p in self.paragraphs))
 
 
 MARK_NAME = re.compile("^" + re.escape(MARK).replace(r"\{\}", "([APRT][0-9]+)") + "$")
@@ -244,9 +248,8 @@ class Reader:
     def table(self, tbl: Any) -> Item:
         rows = []
         for tr in tbl.findall("w:tr", NS):
-            rows.append([Item("cell", keys=_keys(tc), rows=[[self.paragraph(p) for p in tc.iter(w("p"))]])
-                         for tc in tr.findall("w:tc", NS)])
-        paragraphs = [p for row in rows for cell in row for p in cell.rows[0]]
+            rows.append([Cell([self.paragraph(p) for p in tc.iter(w("p"))]) for tc in tr.findall("w:tc", NS)])
+        paragraphs = [p for row in rows for cell in row for p in cell.paragraphs]
         kinds = {p.element for p in paragraphs}
         element = ("masthead" if "issuer" in kinds else "colophon" if kinds & {"distribution", "contacts", "signoff"}
                    else "photos" if any(p.pictures for p in paragraphs) else "table")
@@ -378,8 +381,12 @@ class Builder:
 
     def text(self, item: Item) -> None:
         element = item.element
+        marked = any(k.startswith("A") for k in item.keys)
+        if element in HEAD_RANKS and HEAD_RANKS[element] > HEAD_RANKS["title"] and not marked and (
+                self.issue.articles and self.article.rank >= HEAD_RANKS[element]):
+            element = "p"  # a second byline, a note after the text: the editor's, kept as text of the article
         if element in HEAD_RANKS:
-            if not item.text.strip() and not any(k.startswith("A") for k in item.keys):
+            if not item.text.strip() and not marked:
                 return  # an empty head paragraph left behind
             if element == "column":
                 self.heading = one_line(item.text) or None
@@ -395,7 +402,7 @@ class Builder:
             self.reprint(item.text)
             return
         paragraph = self.prose(item)
-        if paragraph or any(k.startswith("A") for k in item.keys):
+        if paragraph or marked:
             article = self.start(BODY_RANK, item.keys)
             if paragraph:
                 self.photo = None
@@ -461,13 +468,13 @@ class Builder:
         if item.element == "photos":
             self.photo_row(item, values)
             return
-        rows = [[one_line("\n".join(p.text for p in cell.rows[0])) for cell in row] for row in item.rows]
+        rows = [[cell.text for cell in row] for row in item.rows]
         rows = [row for row in rows if row]
         if not rows:
             return
         width = max(len(row) for row in rows)
         table: dict[str, Any] = {"table": [row + [""] * (width - len(row)) for row in rows]}
-        first = [p for cell in item.rows[0] for p in cell.rows[0]]
+        first = [p for cell in item.rows[0] for p in cell.paragraphs]
         if not (item.header or any(p.element == "table-head" for p in first)):
             table["header"] = False
         widths = values.get("widths")
@@ -482,7 +489,7 @@ class Builder:
         photos = []
         for row in item.rows:
             for cell in row:
-                paragraphs = cell.rows[0]
+                paragraphs = cell.paragraphs
                 pictures = [picture for p in paragraphs for picture in p.pictures]
                 if not pictures:
                     continue
@@ -528,7 +535,7 @@ class Builder:
             values[item.element] = text.replace(" ", "").replace("　", "") if item.element == "kind" else text
 
     def issuers(self, item: Item) -> None:
-        cells = [[one_line("\n".join(p.text for p in cell.rows[0])) for cell in row] for row in item.rows]
+        cells = [[cell.text for cell in row] for row in item.rows]
         values = self.issue.values
         values["issuers"] = [row[0] for row in cells if row and row[0]]
         values["compiled_by"] = cells[0][1] if cells and len(cells[0]) > 1 and cells[0][1] else None
@@ -541,7 +548,7 @@ class Builder:
         values = self.issue.values
         values.update(distribution={}, contacts={}, signoff={}, copies=None)
         bare = self.carried.get("issue", {}).get("distribution", {})
-        for p in (p for row in item.rows for cell in row for p in cell.rows[0]):
+        for p in (p for row in item.rows for cell in row for p in cell.paragraphs):
             text = one_line(p.text)
             cells = [cell.strip() for cell in p.text.split("\t") if cell.strip()]
             if p.element == "distribution" and "：" in text:
