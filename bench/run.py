@@ -34,7 +34,7 @@ def tree_peak_kib(pid: int, stop: threading.Event, peak: list[int]) -> None:
 
 
 def _descendants(pid: int) -> list[int]:
-    found = []
+    found: list[int] = []
     try:
         tasks = list(Path(f"/proc/{pid}/task").iterdir())
     except OSError:
@@ -154,8 +154,8 @@ def main() -> None:
         rows.append((f"PDF size {stem}", f"{bytes_per_page(stem):.1f} KiB/page", ""))
     width = max(len(row[0]) for row in rows)
     print(f"{'measure':<{width}}  {'time':>12}  {'peak memory':>12}")
-    for name, value, memory in rows:
-        print(f"{name:<{width}}  {value:>12}  {memory:>12}")
+    for name, figure, peak in rows:
+        print(f"{name:<{width}}  {figure:>12}  {peak:>12}")
 
 
 if __name__ == "__main__":

@@ -8,17 +8,19 @@ measured, not its box, since faces of different ascents share a line.
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from bulletin import layout as L
+from bulletin.i18n import N_, _
 from bulletin.linebreak import NO_END, NO_START
 
 MM = L.PT_PER_MM
@@ -105,7 +107,8 @@ class Line:
 
     def __str__(self) -> str:
         text = self.text if len(self.text) <= 40 else self.text[:18] + "…" + self.text[-18:]
-        return f"基线 {self.baseline / MM:.1f} mm，{self.x0 / MM:.1f}–{self.x1 / MM:.1f} mm «{text}»"
+        return _("baseline {baseline} mm, {left}–{right} mm «{text}»").format(
+            baseline=f"{self.baseline / MM:.1f}", left=f"{self.x0 / MM:.1f}", right=f"{self.x1 / MM:.1f}", text=text)
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,9 @@ class Rule:
     red: bool
 
     def __str__(self) -> str:
-        return f"{'红色' if self.red else ''}横线 {self.top_mm:.2f}–{self.bottom_mm:.2f} mm，长 {self.length_mm:.1f} mm"
+        message = _("red rule {top}–{bottom} mm, {length} mm long") if self.red else \
+            _("rule {top}–{bottom} mm, {length} mm long")
+        return message.format(top=f"{self.top_mm:.2f}", bottom=f"{self.bottom_mm:.2f}", length=f"{self.length_mm:.1f}")
 
 
 @dataclass
@@ -294,8 +299,9 @@ class Finding:
     error: bool = True
 
     def __str__(self) -> str:
-        where = f"第{self.page}页" if self.page else "全文"
-        return f"{where}: {'' if self.error else '提示 '}[{self.rule}] {self.message}"
+        where = _("page {page}").format(page=self.page) if self.page else _("the document")
+        told = _("{where}: [{rule}] {message}") if self.error else _("{where}: note [{rule}] {message}")
+        return told.format(where=where, rule=self.rule, message=self.message)
 
 
 @dataclass
@@ -303,7 +309,7 @@ class Report:
     """The audit of one PDF: its findings and the figures measured."""
 
     findings: list[Finding] = field(default_factory=list)
-    figures: dict[str, str] = field(default_factory=dict)
+    figures: dict[str, str] = field(default_factory=dict)  # by name as written (N_("pages")), told as _(name)
 
     @property
     def errors(self) -> list[Finding]:
@@ -324,11 +330,11 @@ class AuditError(Exception):
 def audit(path: Path) -> Report:
     """Every measurement of the layout on one PDF."""
     if not path.is_file():
-        raise AuditError("没有这个文件")
+        raise AuditError(_("no such file"))
     try:
         document = Document.read(path)
     except Exception as error:  # pdfminer and pdfium raise their own kinds for a damaged file
-        raise AuditError(f"不是可读的 PDF 文件（{type(error).__name__}）") from None
+        raise AuditError(_("not a readable PDF file ({kind})").format(kind=type(error).__name__)) from None
     report = Report()
     for check in CHECKS:
         check(document, report)
@@ -340,9 +346,14 @@ def _page_size(document: Document, report: Report) -> None:
     width, height = L.PAGE_WIDTH_MM * MM, L.PAGE_HEIGHT_MM * MM
     for page in document.pages:
         if abs(page.width - width) > 1 or abs(page.height - height) > 1:
-            report.add(page.number, "page-size", f"页面 {page.width / MM:.1f} × {page.height / MM:.1f} mm，"
-                                                 f"应为 A4 {L.PAGE_WIDTH_MM:.0f} × {L.PAGE_HEIGHT_MM:.0f} mm")
-    report.figures["页数"] = str(len(document.pages))
+            report.add(page.number, "page-size", _(
+                "the page is {width} × {height} mm, expected A4 {a4_width} × {a4_height} mm").format(
+                width=f"{page.width / MM:.1f}", height=f"{page.height / MM:.1f}", a4_width=f"{L.PAGE_WIDTH_MM:.0f}",
+                a4_height=f"{L.PAGE_HEIGHT_MM:.0f}"))
+    report.figures[N_("pages")] = str(len(document.pages))
+
+
+BOX_KINDS = {"image": N_("an image"), "rect": N_("a rectangle"), "line": N_("a line"), "curve": N_("a shape")}
 
 
 def _type_area(document: Document, report: Report) -> None:
@@ -364,21 +375,25 @@ def _type_area(document: Document, report: Report) -> None:
         if outside:
             first = outside[0]
             text = "".join(g.text for g in outside[:20])
-            report.add(page.number, "type-area", f"{len(outside)} 个字符在版心之外（版心 {L.MARGIN_LEFT_MM:.0f}–"
-                                                 f"{L.MARGIN_LEFT_MM + L.TYPE_WIDTH_MM:.0f} mm × {L.MARGIN_TOP_MM:.0f}–"
-                                                 f"{L.MARGIN_TOP_MM + L.TYPE_HEIGHT_MM:.0f} mm），如 «{text}»，"
-                                                 f"首个在 x {first.x0 / MM:.1f}–{first.x1 / MM:.1f} mm、"
-                                                 f"基线 {first.baseline / MM:.1f} mm")
+            report.add(page.number, "type-area", _(
+                "{count} character(s) outside the type area ({left}–{right} mm × {top}–{bottom} mm), such as «{text}», "
+                "the first at x {x0}–{x1} mm, baseline {baseline} mm").format(
+                count=len(outside), left=f"{L.MARGIN_LEFT_MM:.0f}", right=f"{L.MARGIN_LEFT_MM + L.TYPE_WIDTH_MM:.0f}",
+                top=f"{L.MARGIN_TOP_MM:.0f}", bottom=f"{L.MARGIN_TOP_MM + L.TYPE_HEIGHT_MM:.0f}", text=text,
+                x0=f"{first.x0 / MM:.1f}", x1=f"{first.x1 / MM:.1f}", baseline=f"{first.baseline / MM:.1f}"))
         for box in page.boxes:
             if (box.x0 < LEFT - EDGE or box.x1 > RIGHT + EDGE or box.top < TOP - EDGE
                     or box.bottom > BOTTOM + EDGE):
-                kind = {"image": "图片", "rect": "矩形", "line": "线条", "curve": "图形"}[box.kind]
-                report.add(page.number, "type-area", f"{kind}超出版心：{box.x0 / MM:.1f}–{box.x1 / MM:.1f} mm × "
-                                                     f"{box.top / MM:.1f}–{box.bottom / MM:.1f} mm")
+                report.add(page.number, "type-area", _(
+                    "{kind} beyond the type area: {x0}–{x1} mm × {top}–{bottom} mm").format(
+                    kind=_(BOX_KINDS[box.kind]), x0=f"{box.x0 / MM:.1f}", x1=f"{box.x1 / MM:.1f}",
+                    top=f"{box.top / MM:.1f}", bottom=f"{box.bottom / MM:.1f}"))
         _ink_outside(page, report)
     if lefts:
-        report.figures["版心（实测）"] = (f"左 {min(lefts) / MM:.1f} mm，右 {max(rights) / MM:.1f} mm，"
-                                      f"上 {min(tops) / MM:.1f} mm，下 {max(bottoms) / MM:.1f} mm")
+        report.figures[N_("type area (measured)")] = _(
+            "left {left} mm, right {right} mm, top {top} mm, bottom {bottom} mm").format(
+            left=f"{min(lefts) / MM:.1f}", right=f"{max(rights) / MM:.1f}", top=f"{min(tops) / MM:.1f}",
+            bottom=f"{max(bottoms) / MM:.1f}")
 
 
 def _ink_outside(page: Page, report: Report) -> None:
@@ -395,11 +410,12 @@ def _ink_outside(page: Page, report: Report) -> None:
     box = data.getbbox()
     if box is None:
         return
+    bottom = (0, int((BOTTOM + margin) * px) + 1, page.ink.width, page.ink.height)
     regions = (
-        ("左边距", (0, 0, int((LEFT - margin) * px), page.ink.height)),
-        ("右边距", (int((RIGHT + margin) * px) + 1, 0, page.ink.width, page.ink.height)),
-        ("上边距", (0, 0, page.ink.width, int((TOP - margin) * px))),
-        ("下边距", (0, int((BOTTOM + margin) * px) + 1, page.ink.width, page.ink.height)),
+        (N_("the left margin"), (0, 0, int((LEFT - margin) * px), page.ink.height)),
+        (N_("the right margin"), (int((RIGHT + margin) * px) + 1, 0, page.ink.width, page.ink.height)),
+        (N_("the top margin"), (0, 0, page.ink.width, int((TOP - margin) * px))),
+        (N_("the bottom margin"), bottom),
     )
     for name, region in regions:
         if region[2] <= region[0] or region[3] <= region[1]:
@@ -409,10 +425,10 @@ def _ink_outside(page: Page, report: Report) -> None:
             continue
         x0, y0, x1, y1 = (found[0] + region[0]) / px, (found[1] + region[1]) / px, (found[2] + region[0]) / px, (
             found[3] + region[1]) / px
-        if skip and name == "下边距" and _within((x0, x1, y0, y1), skip, data, px, region):
+        if skip and region is bottom and _within((x0, x1, y0, y1), skip, data, px, region):
             continue
-        report.add(page.number, "type-area",
-                   f"{name}有墨迹：{x0 / MM:.1f}–{x1 / MM:.1f} mm × {y0 / MM:.1f}–{y1 / MM:.1f} mm")
+        report.add(page.number, "type-area", _("ink in {margin}: {x0}–{x1} mm × {y0}–{y1} mm").format(
+            margin=_(name), x0=f"{x0 / MM:.1f}", x1=f"{x1 / MM:.1f}", y0=f"{y0 / MM:.1f}", y1=f"{y1 / MM:.1f}"))
 
 
 def _within(found: tuple[float, float, float, float], skip: tuple[float, float, float, float], data: Any,
@@ -447,10 +463,10 @@ def _body_lines(document: Document) -> list[Line]:
 
 def _pitch_and_lines(document: Document, report: Report) -> None:
     size, evidence = _body_size(document)
-    report.figures["正文字号"] = f"{size:g} pt"
+    report.figures[N_("body size")] = f"{size:g} pt"
     if abs(size - L.BODY_SIZE_PT) > SIZE:
-        report.add(0, "body-size", f"正文多为 {size:g} pt，应为三号 {L.BODY_SIZE_PT:g} pt",
-                   error=evidence >= BODY_FACE_LINES)
+        report.add(0, "body-size", _("the body is mostly {size} pt, expected 三号 {expected} pt").format(
+            size=f"{size:g}", expected=f"{L.BODY_SIZE_PT:g}"), error=evidence >= BODY_FACE_LINES)
     body = _body_lines(document)
     gaps = []
     for a, b in zip(body, body[1:], strict=False):
@@ -459,16 +475,19 @@ def _pitch_and_lines(document: Document, report: Report) -> None:
             continue
         gaps.append(gap)
         if abs(gap - L.LINE_PITCH_PT) > PITCH_SLACK:
-            report.add(a.page, "pitch", f"相邻两行基线相距 {gap:.2f} pt，行距应为 {L.LINE_PITCH_PT:.2f} pt："
-                                        f"{a}；{b}")
+            report.add(a.page, "pitch", _(
+                "two neighbouring baselines {gap} pt apart, expected a line pitch of {pitch} pt: {line}; "
+                "{next}").format(gap=f"{gap:.2f}", pitch=f"{L.LINE_PITCH_PT:.2f}", line=a, next=b))
     if gaps:
-        report.figures["行距"] = f"{statistics.median(gaps):.2f} pt（{len(gaps)} 处）"
+        report.figures[N_("line pitch")] = _("{pitch} pt ({count} gaps)").format(
+            pitch=f"{statistics.median(gaps):.2f}", count=len(gaps))
     per_page = Counter(line.page for line in body)
     if per_page:
-        report.figures["每页正文行数"] = f"至多 {max(per_page.values())}"
+        report.figures[N_("body lines a page")] = _("at most {count}").format(count=max(per_page.values()))
     for page, count in sorted(per_page.items()):
         if count > L.LINES_PER_PAGE:
-            report.add(page, "lines", f"{count} 行正文，每页至多 {L.LINES_PER_PAGE} 行")
+            report.add(page, "lines", _("{count} lines of body text, at most {most} a page").format(
+                count=count, most=L.LINES_PER_PAGE))
 
 
 def _full_lines(document: Document) -> list[tuple[Line, Line]]:
@@ -491,21 +510,28 @@ def _full_lines(document: Document) -> list[tuple[Line, Line]]:
 
 def _justified_and_grid(document: Document, report: Report) -> None:
     full = _full_lines(document)
-    ragged = [a for a, _ in full if abs(a.x1 - RIGHT) > EDGE]
+    ragged = [a for a, _next in full if abs(a.x1 - RIGHT) > EDGE]
     for line in ragged:
-        report.add(line.page, "justify", f"满行未排满到版心右边（止于 {line.x1 / MM:.2f} mm，应为 "
-                                         f"{RIGHT / MM:.2f} ± 0.5 mm）：{line}")
+        report.add(line.page, "justify", _(
+            "a full line short of the type area's right edge (ends at {end} mm, expected {right} ± 0.5 mm): "
+            "{line}").format(end=f"{line.x1 / MM:.2f}", right=f"{RIGHT / MM:.2f}", line=line))
     if full:
-        report.figures["两端对齐"] = f"{len(full) - len(ragged)}/{len(full)} 满行"
-    cjk = [a for a, _ in full if all(g.wide for g in a.glyphs)]
+        report.figures[N_("justified")] = _("{good}/{count} full lines").format(good=len(full) - len(ragged),
+                                                                               count=len(full))
+    cjk = [a for a, _next in full if all(g.wide for g in a.glyphs)]
     if len(cjk) >= 5:
         cells = [len(line.glyphs) + (L.INDENT_CHARS if abs(line.x0 - INDENTED) <= EDGE else 0) for line in cjk]
         share = sum(count == L.CHARS_PER_LINE for count in cells) / len(cells)
-        report.figures["每行字数"] = f"{share:.1%} 的全中文满行为 {L.CHARS_PER_LINE} 字（{len(cells)} 行）"
+        report.figures[N_("characters a line")] = _(
+            "{share} of the all-Chinese full lines hold {chars} characters ({count} lines)").format(
+            share=f"{share:.1%}", chars=L.CHARS_PER_LINE, count=len(cells))
         if share < GRID_SHARE:
-            common = Counter(cells).most_common(3)
-            report.add(0, "grid", f"全中文满行只有 {share:.1%} 为 {L.CHARS_PER_LINE} 字（应至少 {GRID_SHARE:.0%}），"
-                                  f"最多的是 " + "、".join(f"{n} 字 {c} 行" for n, c in common))
+            common = _(", ").join(_("{count} line(s) of {chars} characters").format(count=c, chars=n)
+                                  for n, c in Counter(cells).most_common(3))
+            report.add(0, "grid", _(
+                "only {share} of the all-Chinese full lines hold {chars} characters (expected at least {least}), "
+                "the most common: {common}").format(share=f"{share:.1%}", chars=L.CHARS_PER_LINE,
+                                                    least=f"{GRID_SHARE:.0%}", common=common))
 
 
 def _kinsoku(document: Document, report: Report) -> None:
@@ -515,15 +541,18 @@ def _kinsoku(document: Document, report: Report) -> None:
     count = 0
     for a, b in _full_lines(document):
         if a.text[-1] in SPLIT_MARKS and b.text[0] == a.text[-1]:
-            report.add(b.page, "kinsoku", f"«{a.text[-1] * 2}»被拆在两行：{a}；{b}")
+            report.add(b.page, "kinsoku", _("«{mark}» split over two lines: {line}; {next}").format(
+                mark=a.text[-1] * 2, line=a, next=b))
             count += 1
         elif b.text[0] in NO_START:
-            report.add(b.page, "kinsoku", f"行首不应是«{b.text[0]}»：{b}")
+            report.add(b.page, "kinsoku", _("a line should not start with «{mark}»: {line}").format(
+                mark=b.text[0], line=b))
             count += 1
         if a.text[-1] in NO_END:
-            report.add(a.page, "kinsoku", f"行尾不应是«{a.text[-1]}»：{a}")
+            report.add(a.page, "kinsoku", _("a line should not end with «{mark}»: {line}").format(
+                mark=a.text[-1], line=a))
             count += 1
-    report.figures["禁则"] = f"{count} 处违反"
+    report.figures[N_("kinsoku")] = _("{count} breach(es)").format(count=count)
 
 
 FACE_ROLES = (  # what a font's name says of its style, most specific first
@@ -551,18 +580,28 @@ def _faces(document: Document, report: Report) -> None:
             faces[face_role(glyph.font) or glyph.font] += 1
     if faces:
         total = sum(faces.values())
-        report.figures["正文字体"] = "，".join(f"{face} {count / total:.0%}" for face, count in faces.most_common(3))
+        report.figures[N_("body faces")] = _listed(f"{face} {count / total:.0%}"
+                                                   for face, count in faces.most_common(3))
         plain = Counter({face: count for face, count in faces.items() if face != "粗体"})  # run-in leads are body
         main = plain.most_common(1)[0][0] if plain else "仿宋"
-        if main in {role for role, _ in FACE_ROLES} and main != "仿宋":
-            report.add(0, "body-face", f"正文多为{main}，应为仿宋", error=len(paragraphs) >= BODY_FACE_LINES)
+        if main in {role for role, _marks in FACE_ROLES} and main != "仿宋":
+            report.add(0, "body-face", _("the body is mostly {face}, expected 仿宋").format(face=main),
+                       error=len(paragraphs) >= BODY_FACE_LINES)
     titles = [line for line in document.text_lines() if line.size >= 18 and line.one_run]
     sizes = Counter(line.size for line in titles)
     if sizes:
-        report.figures["标题字号"] = "，".join(f"{size:g} pt {count} 行" for size, count in sorted(sizes.items()))
+        report.figures[N_("title sizes")] = _listed(
+            _("{size} pt, {count} line(s)").format(size=f"{size:g}", count=count)
+            for size, count in sorted(sizes.items()))
     for line in titles:
         if abs(line.size - L.TITLE_SIZE_PT) > SIZE:
-            report.add(line.page, "title-size", f"标题 {line.size:g} pt，应为二号 {L.TITLE_SIZE_PT:g} pt：{line}")
+            report.add(line.page, "title-size", _("a title {size} pt, expected 二号 {expected} pt: {line}").format(
+                size=f"{line.size:g}", expected=f"{L.TITLE_SIZE_PT:g}", line=line))
+
+
+def _listed(items: Iterable[str]) -> str:
+    """Figures one after another, as a figure lists them (a comma between, in Chinese the full-width one)."""
+    return functools.reduce(lambda listed, item: _("{listed}, {item}").format(listed=listed, item=item), items)
 
 
 def _masthead(document: Document, report: Report) -> None:
@@ -571,23 +610,25 @@ def _masthead(document: Document, report: Report) -> None:
     page = document.pages[0]
     large = [g for g in page.glyphs if g.size >= L.SIZE_CHUHAO * 0.6]
     if not large:
-        report.add(1, "masthead", "首页没有版头（发文机关标志）：无 26 pt 以上的字")
+        report.add(1, "masthead", _("no masthead on the first page: nothing of 26 pt or more"))
         return
     biggest = max(g.size for g in large)
     name = [g for g in large if abs(g.size - biggest) <= SIZE]
-    report.figures["版头"] = f"«{''.join(g.text for g in name)}» {biggest:g} pt"
+    report.figures[N_("masthead")] = f"«{''.join(g.text for g in name)}» {biggest:g} pt"
     not_red = [g for g in name if not _red(g.colour)]
     if not_red:
-        report.add(1, "masthead", f"版头«{''.join(g.text for g in not_red)}»不是红色（{not_red[0].colour}）")
+        report.add(1, "masthead", _("the masthead «{text}» is not red ({colour})").format(
+            text="".join(g.text for g in not_red), colour=not_red[0].colour))
     elif not all(_cmyk_red(g.colour) for g in name):
-        report.add(1, "masthead", f"版头红色以 {name[0].colour} 给出，标准为 CMYK 0/80/80/0", error=False)
+        report.add(1, "masthead", _("the masthead's red is given as {colour}, the standard is CMYK 0/80/80/0").format(
+            colour=name[0].colour), error=False)
     red = [rule for rule in page.rules if rule.red and rule.length_mm >= FULL_RULE_MM]
     if not red:
-        report.add(1, "masthead-rule", "版头下没有红色分隔线（至少 150 mm 长）")
+        report.add(1, "masthead-rule", _("no red rule under the masthead (at least 150 mm long)"))
     elif red[0].top_mm * MM < max(g.baseline for g in name):
-        report.add(1, "masthead-rule", f"红色分隔线（{red[0]}）在版头之上")
+        report.add(1, "masthead-rule", _("the red rule ({rule}) is above the masthead").format(rule=red[0]))
     else:
-        report.figures["红色分隔线"] = str(red[0])
+        report.figures[N_("red rule")] = str(red[0])
 
 
 def _red(colour: tuple[float, ...]) -> bool:
@@ -612,29 +653,36 @@ def _page_numbers(document: Document, report: Report) -> None:
         line = page.page_number
         if line is None:
             last = page.number == len(document.pages)
-            report.add(page.number, "page-number",
-                       f"没有页码«— {page.number} —»" + ("（版记页可不标页码）" if last else ""), error=not last)
+            missing = _("no page number «— {number} —» (the colophon's page may go without)") if last else \
+                _("no page number «— {number} —»")
+            report.add(page.number, "page-number", missing.format(number=page.number), error=not last)
             continue
         number = int(PAGE_NUMBER.match(line.text).group(1))  # type: ignore[union-attr]
         wrong = []
         if number != page.number:
-            wrong.append(f"页码为 {number}，应为 {page.number}")
+            wrong.append(_("the page number is {number}, expected {page}").format(number=number, page=page.number))
         if not line.sized(L.PAGE_NUMBER_SIZE_PT):
-            wrong.append(f"页码 {line.size:g} pt，应为四号 {L.PAGE_NUMBER_SIZE_PT:g} pt")
+            wrong.append(_("the page number is {size} pt, expected 四号 {expected} pt").format(
+                size=f"{line.size:g}", expected=f"{L.PAGE_NUMBER_SIZE_PT:g}"))
         dash = line.glyphs[0]
         middle = (dash.top + dash.bottom) / 2
         if abs(middle - place) > PAGE_NUMBER_SLACK + dash.size / 2:
-            wrong.append(f"页码在 {middle / MM:.1f} mm，应在版心下边缘之下 {L.PAGE_NUMBER_GAP_MM:g} mm"
-                         f"（{place / MM:.1f} mm）")
+            wrong.append(_(
+                "the page number at {at} mm, expected {gap} mm under the type area's bottom edge ({place} mm)").format(
+                at=f"{middle / MM:.1f}", gap=f"{L.PAGE_NUMBER_GAP_MM:g}", place=f"{place / MM:.1f}"))
         inset = L.PAGE_NUMBER_SIZE_PT
         if page.number % 2 and abs(line.x1 - (RIGHT - inset)) > PAGE_NUMBER_SLACK:
-            wrong.append(f"单页页码应居右空一字（止于 {(RIGHT - inset) / MM:.1f} mm），实为 {line.x1 / MM:.1f} mm")
+            wrong.append(_(
+                "an odd page's number goes right, one character in (ending at {expected} mm), it ends at {actual} mm"
+            ).format(expected=f"{(RIGHT - inset) / MM:.1f}", actual=f"{line.x1 / MM:.1f}"))
         if not page.number % 2 and abs(line.x0 - (LEFT + inset)) > PAGE_NUMBER_SLACK:
-            wrong.append(f"双页页码应居左空一字（起于 {(LEFT + inset) / MM:.1f} mm），实为 {line.x0 / MM:.1f} mm")
+            wrong.append(_(
+                "an even page's number goes left, one character in (starting at {expected} mm), it starts at "
+                "{actual} mm").format(expected=f"{(LEFT + inset) / MM:.1f}", actual=f"{line.x0 / MM:.1f}"))
         for message in wrong:
             report.add(page.number, "page-number", message)
         good += not wrong
-    report.figures["页码"] = f"{good}/{len(document.pages)} 页正确"
+    report.figures[N_("page numbers")] = _("{good}/{count} pages right").format(good=good, count=len(document.pages))
 
 
 def _colophon(document: Document, report: Report) -> None:
@@ -646,23 +694,28 @@ def _colophon(document: Document, report: Report) -> None:
     for page in document.pages[:-1]:
         early = [line for line in page.lines if any(line.text.startswith(word) for word in COLOPHON_WORDS[:5])]
         if early:
-            report.add(page.number, "colophon", f"版记不在末页：{early[0]}")
+            report.add(page.number, "colophon", _("the colophon is not on the last page: {line}").format(
+                line=early[0]))
     if not words:
-        report.add(last.number, "colophon", "末页没有版记（送：/报：/签发 …）", error=False)
+        report.add(last.number, "colophon", _("no colophon on the last page (送：/报：/签发 …)"), error=False)
         return
     rules = [rule for rule in last.rules if rule.length_mm >= FULL_RULE_MM]
     if not rules:
-        report.add(last.number, "colophon", "版记没有分隔线（至少 150 mm 长）")
+        report.add(last.number, "colophon", _("the colophon has no rule (at least 150 mm long)"))
         return
     lowest = rules[-1]
-    report.figures["版记末条分隔线"] = f"下缘 {lowest.bottom_mm:.2f} mm（版心下边缘 {BOTTOM / MM:.0f} mm）"
+    report.figures[N_("the colophon's last rule")] = _(
+        "bottom edge {bottom} mm (the type area's bottom edge: {edge} mm)").format(
+        bottom=f"{lowest.bottom_mm:.2f}", edge=f"{BOTTOM / MM:.0f}")
     if abs(lowest.bottom_mm * MM - BOTTOM) > COLOPHON_SLACK:
-        report.add(last.number, "colophon", f"版记末条分隔线下缘在 {lowest.bottom_mm:.2f} mm，应与版心下边缘"
-                                            f"（{BOTTOM / MM:.0f} mm）重合（± {COLOPHON_SLACK / MM:g} mm）")
+        report.add(last.number, "colophon", _(
+            "the bottom edge of the colophon's last rule at {bottom} mm, expected on the type area's bottom edge "
+            "({edge} mm, ± {slack} mm)").format(bottom=f"{lowest.bottom_mm:.2f}", edge=f"{BOTTOM / MM:.0f}",
+                                                slack=f"{COLOPHON_SLACK / MM:g}"))
     foot = lowest.bottom_mm * MM + EDGE
     above = [line for line in last.lines if line.baseline > foot and line is not last.page_number]
     if above:
-        report.add(last.number, "colophon", f"版记之下还有文字：{above[0]}")
+        report.add(last.number, "colophon", _("text under the colophon: {line}").format(line=above[0]))
 
 
 CHECKS = (_page_size, _type_area, _pitch_and_lines, _justified_and_grid, _kinsoku, _faces, _masthead,
@@ -672,10 +725,14 @@ CHECKS = (_page_size, _type_area, _pitch_and_lines, _justified_and_grid, _kinsok
 def format_report(path: str, report: Report) -> str:
     """The findings, one a line, then the figures and a verdict."""
     lines = [f"{path}: {finding}" for finding in report.findings]
-    lines += [f"{path}: {name}：{value}" for name, value in report.figures.items()]
+    lines += [f"{path}: " + _("{name}: {value}").format(name=_(name), value=value)
+              for name, value in report.figures.items()]
     errors = len(report.errors)
-    lines.append(f"{path}: " + ("符合版式" if not errors else f"不符合版式：{errors} 处问题")
-                 + (f"，{len(report.findings) - errors} 条提示" if len(report.findings) > errors else ""))
+    verdict = _("departs from the layout: {count} problem(s)").format(count=errors) if errors else \
+        _("conforms to the layout")
+    if len(report.findings) > errors:
+        verdict = _("{verdict}, {count} note(s)").format(verdict=verdict, count=len(report.findings) - errors)
+    lines.append(f"{path}: {verdict}")
     return "\n".join(lines)
 
 

@@ -591,9 +591,13 @@ def _rebuild(archive: Archive, name: str | None) -> list[Rebuilt]:
 
 
 def run() -> NoReturn:
-    """The `bulletin` command: main(), then a hard exit. The interpreter's own teardown (freeing every
-    module and object one by one) takes longer than a tenth of a build, and there is nothing left for it
-    to do: outputs are synced and renamed, workers joined, scratch folders removed here (mypy exits so too)."""
+    """The `bulletin` command: main(), then a hard exit (as mypy does). The interpreter's own teardown, which
+    frees every module and object one by one, costs 0.12 s after a build of 2018-10 (measured: 136 ms from
+    main's end to the process's, against 13 ms), a quarter of the build. What it would run has nothing left
+    to do, and tests/test_engine.py holds it so: outputs are synced and renamed and the PDF worker or the
+    pool joined before main returns; the FontConfiguration's scratch folder is released here; stdout and
+    stderr are flushed here; multiprocessing's and weakref's exit registries are empty, no logging handler
+    is installed, and every lock (fcntl, filelock) is released on leaving its `with`."""
     status = main()
     if "bulletin.pdf" in sys.modules:
         sys.modules["bulletin.pdf"].release()

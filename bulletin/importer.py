@@ -454,6 +454,7 @@ def read_docx(path: Path) -> Read:
     import mammoth  # type: ignore[import-untyped]
 
     document = docx.Document(str(path))
+    _spell_numbering(document)
     _mark_hints(document)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -528,6 +529,162 @@ def _mark_editor_breaks(paragraph: Any, automatic: set[str | None]) -> None:
                 text.text = EDITOR_BREAK
                 brk.addprevious(text)
                 run.remove(brk)
+
+
+# --- Word's automatic numbering (numbering.xml) ---------------------------------------------------------
+# A paragraph numbered by Word (List Number, a heading style with numbering, or numbering set on the
+# paragraph) holds no number in its text: the number is drawn from numbering.xml's level for its list and
+# level. The reader spells each number out into the paragraph's text as Word shows it (一、 1. （1） ①),
+# so that the recogniser sees what the editor saw, and takes the paragraph out of its list.
+
+CHINESE_DIGITS = "〇一二三四五六七八九"
+CHINESE_FORMATS = frozenset({"chineseCounting", "chineseCountingThousand", "chineseLegalSimplified",
+                             "ideographDigital", "taiwaneseCounting", "taiwaneseCountingThousand"})
+ENCLOSED_FORMATS = frozenset({"decimalEnclosedCircle", "decimalEnclosedCircleChinese"})
+ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+         (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+
+
+def _chinese_numeral(number: int) -> str:
+    """1–99 as Chinese numbers a heading: 一, 十, 十一, 二十三; others in digits."""
+    if not 0 < number < 100:
+        return str(number)
+    tens, units = divmod(number, 10)
+    spelt = (CHINESE_DIGITS[tens] if tens > 1 else "") + "十" if tens else ""
+    return spelt + (CHINESE_DIGITS[units] if units else "")
+
+
+def _roman(number: int) -> str:
+    spelt = ""
+    for value, letters in ROMAN:
+        count, number = divmod(number, value)
+        spelt += letters * count
+    return spelt
+
+
+def _numeral(number: int, style: str) -> str:
+    """A list number in one of numbering.xml's formats (w:numFmt); digits for the formats not known here."""
+    if style in CHINESE_FORMATS:
+        return _chinese_numeral(number)
+    if style in ENCLOSED_FORMATS and 1 <= number <= 20:
+        return chr(ord("①") + number - 1)
+    if style in ("lowerLetter", "upperLetter") and 1 <= number <= 26:
+        letter = chr(ord("a") + number - 1)
+        return letter.upper() if style == "upperLetter" else letter
+    if style in ("lowerRoman", "upperRoman") and number > 0:
+        return _roman(number).upper() if style == "upperRoman" else _roman(number)
+    return "" if style == "none" else str(number)
+
+
+@dataclass(frozen=True)
+class _ListLevel:
+    """A level of a Word list: its first number, its format (decimal, chineseCounting …, bullet) and the text
+    of its label (%1、, （%2）, %1.%2)."""
+
+    start: int
+    style: str
+    text: str
+    space: bool  # a tab or a space after the label (w:suff), as against none
+
+
+def _list_label(this: _ListLevel, definition: dict[int, _ListLevel], counter: dict[int, int]) -> str:
+    """A list paragraph's label: its level's text with each %N the number of level N in that level's format."""
+
+    def number(match: re.Match[str]) -> str:
+        level = int(match.group(1)) - 1
+        shape = definition.get(level, this)
+        return _numeral(counter.get(level, shape.start), shape.style)
+
+    return re.sub(r"%([1-9])", number, this.text)
+
+
+def _spell_numbering(document: Any) -> None:
+    """Write each automatically numbered paragraph's number into its text, as Word shows it, and take the
+    paragraph out of its list (bullets are dropped: they are no part of the text)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    try:
+        numbering = document.part.numbering_part.element
+    except (KeyError, NotImplementedError):
+        return
+    value = qn("w:val")
+
+    def attribute(parent: Any, path: str, default: str | None = None) -> str | None:
+        found = parent.find(path)
+        return found.get(value) if found is not None else default
+
+    levels: dict[str, dict[int, _ListLevel]] = {}
+    for abstract in numbering.findall(qn("w:abstractNum")):
+        levels[abstract.get(qn("w:abstractNumId"))] = {
+            int(level.get(qn("w:ilvl"), "0")): _ListLevel(
+                int(attribute(level, qn("w:start"), "1") or 1), attribute(level, qn("w:numFmt"), "decimal") or "",
+                attribute(level, qn("w:lvlText"), "") or "", attribute(level, qn("w:suff"), "tab") != "nothing")
+            for level in abstract.findall(qn("w:lvl"))}
+    lists: dict[str, str] = {}  # numId -> abstractNumId
+    restarts: dict[str, dict[int, int]] = {}  # numId -> level -> the number it starts again from
+    for num in numbering.findall(qn("w:num")):
+        lists[num.get(qn("w:numId"))] = attribute(num, qn("w:abstractNumId")) or ""
+        restarts[num.get(qn("w:numId"))] = {
+            int(override.get(qn("w:ilvl"), "0")): int(first)
+            for override in num.findall(qn("w:lvlOverride"))
+            if (first := attribute(override, qn("w:startOverride"))) is not None}
+    styles = {style.get(qn("w:styleId")): style for style in document.styles.element.findall(qn("w:style"))}
+
+    def numbered(properties: Any) -> tuple[str, int] | None:
+        """The list and level of a paragraph: its own numbering, else its style's (through basedOn)."""
+        own = properties.find(qn("w:numPr")) if properties is not None else None
+        style_id = attribute(properties, qn("w:pStyle")) if properties is not None else None
+        num_id = attribute(own, qn("w:numId")) if own is not None else None
+        level = attribute(own, qn("w:ilvl")) if own is not None else None
+        seen: set[str] = set()
+        while (num_id is None or level is None) and style_id is not None and style_id in styles \
+                and style_id not in seen:
+            seen.add(style_id)
+            style_numbering = styles[style_id].find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+            if style_numbering is not None:
+                num_id = num_id or attribute(style_numbering, qn("w:numId"))
+                level = level or attribute(style_numbering, qn("w:ilvl"))
+            style_id = attribute(styles[style_id], qn("w:basedOn"))
+        if not num_id or num_id == "0" or num_id not in lists:
+            return None
+        return num_id, int(level or 0)
+
+    counters: dict[str, dict[int, int]] = {}  # abstractNumId -> level -> the last number given
+    started: set[str] = set()
+    for paragraph in document.element.body.iter(qn("w:p")):
+        properties = paragraph.find(qn("w:pPr"))
+        found = numbered(properties)
+        if found is None:
+            continue
+        num_id, level = found
+        abstract = lists[num_id]
+        definition = levels.get(abstract, {})
+        counter = counters.setdefault(abstract, {})
+        if num_id not in started:
+            started.add(num_id)
+            for restarted, start in restarts.get(num_id, {}).items():
+                counter[restarted] = start - 1
+        this = definition.get(level, _ListLevel(1, "decimal", f"%{level + 1}.", True))
+        counter[level] = counter.get(level, this.start - 1) + 1
+        for deeper in [key for key in counter if key > level]:
+            del counter[deeper]
+        label = "" if this.style == "bullet" else _list_label(this, definition, counter)
+        if properties is None:
+            properties = OxmlElement("w:pPr")
+            paragraph.insert(0, properties)
+        for old in properties.findall(qn("w:numPr")):
+            properties.remove(old)
+        off, none = OxmlElement("w:numPr"), OxmlElement("w:numId")
+        none.set(value, "0")  # out of its list: the number is in the text now
+        off.append(none)
+        properties.append(off)
+        if label:
+            run, text = OxmlElement("w:r"), OxmlElement("w:t")
+            text.text = label + (" " if this.space and label[-1].isascii() else "")
+            text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            run.append(text)
+            properties.addnext(run)
 
 
 def _mark_hints(document: Any) -> None:
@@ -792,6 +949,7 @@ class Article:
     link: str | None = None
     published: str | None = None
     column: str | None = None
+    guesses: list[str] = field(default_factory=list)  # what the recogniser read from looks alone: to check
 
 
 @dataclass
@@ -1126,7 +1284,8 @@ def _articles(body: list[Para], draft: Draft) -> None:
         while i + count in hinted:  # a title set in two styled paragraphs
             count += 1
         titles[i], spans[i] = None, count
-    if not titles:
+    guessed = not titles
+    if guessed:
         _guess_titles(body, titles, spans)
     for index in columns:  # the paragraph under a column's heading is a title, unless it is a brief's text
         if index < len(body) and not any(j <= index < j + spans[j] for j in titles):
@@ -1152,8 +1311,15 @@ def _articles(body: list[Para], draft: Draft) -> None:
             listed = titles[index]
             if listed and _compact(listed) != _compact(article.title):
                 article.toc_title = listed
+            if guessed and index not in columns:
+                article.guesses.append(_("the title, from its place and its length (no 目录 and no title style)"))
+            if spans[index] > 1 and not styled:
+                article.guesses.append(_("the title, joined from {count} lines").format(count=spans[index]))
             if index not in columns and _kicker_before(body, index, draft.toc):
                 article.kicker = _bare(body[index - 1].text).strip()
+                if body[index - 1].hint != "kicker":
+                    article.guesses.append(_("the kicker, from a short line above the title: {kicker}").format(
+                        kicker=article.kicker))
         i = _article_head(body, index + spans[index], stop, article)
         article.body = _article_tail(body[i:stop], article, title_level)
         if not article.title and article.column and BRIEFS in article.column:
@@ -1282,8 +1448,14 @@ def _article_head(body: list[Para], i: int, stop: int, article: Article) -> int:
             article.byline, article.dateline = dated[0], _unbracket(dated[1])
         elif article.subtitle is None and (para.hint == "subtitle" or re.match(r"^(?:——|—|--|－－)\s*\S", bare)):
             article.subtitle = re.sub(r"^(?:——|—|--|－－)\s*", "", bare)
+            if para.hint != "subtitle":
+                article.guesses.append(_("the subtitle, from the dash it begins with: {subtitle}").format(
+                    subtitle=article.subtitle))
         elif article.byline is None and (para.hint == "byline" or not para.hint and _byline_like(bare)):
             article.byline = bare
+            if para.hint != "byline":
+                article.guesses.append(_("the byline, from a short line under the title: {byline}").format(
+                    byline=bare))
         elif article.dateline is None and (para.hint == "dateline" or not para.hint and DATELINE.match(bare)):
             article.dateline = _unbracket(bare)
         elif article.note is None and (para.hint == "note" or bare.lstrip("【[ ").startswith("编者按")):
@@ -1578,9 +1750,16 @@ def issue_yaml(draft: Draft, publication: Publication | None, target: Path | Non
     for article in draft.articles:
         articles.append(_article_map(article, photos or {}))
     root["articles"] = articles
+    lines = []
     if draft.unplaced:
-        lines = [_("Imported: check what the importer could not place:")]
+        lines += [_("Imported: check what the importer could not place:")]
         lines += [f"  {text[:200]}" for text in draft.unplaced]
+    guesses = [(_plain(article.title or article.column or ""), guess)
+               for article in draft.articles for guess in article.guesses]
+    if guesses:
+        lines += [_("Imported: what the importer guessed from looks alone (check it):")]
+        lines += [f"  {title[:40]}: {guess[:200]}" for title, guess in guesses]
+    if lines:
         root.yaml_set_start_comment("\n".join(lines))
     yaml = YAML()
     yaml.width = 4096

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from bulletin import engine
+from bulletin.i18n import _
 
 
 class ResourceError(Exception):
@@ -60,6 +61,7 @@ def _font_configuration_class() -> type:
 
 
 _configurations: dict[int, Any] = {}  # by process
+os.register_at_fork(before=engine.plan)  # one decision, one notice, for every process a build forks
 
 
 def release() -> None:
@@ -84,7 +86,7 @@ def _fetcher(assets: Path | None) -> Any:
 
                 face = find_face(url.removeprefix("font:"))
                 if face.path is None:
-                    raise ResourceError(f"font not installed: {face.family}")
+                    raise ResourceError(_("font not installed: {family}").format(family=face.family))
                 return urls.URLFetcherResponse(face.path.as_uri(), face.path.read_bytes())
             if url.startswith("asset:") and assets is not None:
                 from bulletin.photos import asset
@@ -94,7 +96,7 @@ def _fetcher(assets: Path | None) -> Any:
                 except ValueError as error:
                     raise ResourceError(str(error)) from None
                 return urls.URLFetcherResponse(url, data)
-            raise ResourceError(f"refused to fetch {url}: only the issue's own files are read")
+            raise ResourceError(_("refused to fetch {url}: only the issue's own files are read").format(url=url))
 
     return Fetcher(fail_on_errors=True)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin import layout as L
+from bulletin.i18n import _
 from bulletin.inputs import read_source
 
 # EXIF orientations that turn the picture a quarter: its stored width is its printed height.
@@ -77,7 +78,7 @@ def place_row(paths: list[Path], width: float, reserved_lines: int,
         return [max(aspect * height, need) for aspect, need in zip(aspects, least, strict=True)]
 
     low, high = 0.0, room / sum(aspects)  # the height that fills the room: sum(cells) is monotonic in it
-    for _ in range(60):
+    for _attempt in range(60):
         middle = (low + high) / 2
         low, high = (middle, high) if sum(cells(middle)) <= room else (low, middle)
     height_mm = min(low, _tallest(reserved_lines))
@@ -103,14 +104,14 @@ def reference(path: str, placement: Placement) -> str:
 def asset(folder: Path, name: str) -> bytes:
     """What an asset: reference names (without its scheme, unquoted): a photo of the issue's folder, resampled
     to the width it asks for. ValueError for anything else."""
-    path_part, _, query = name.partition("?px=")
+    path_part, _mark, query = name.partition("?px=")
     path = (folder / path_part).resolve()
     if not path.is_relative_to(folder.resolve()) or not path.is_file():
-        raise ValueError(f"not a file in the issue's folder: {path_part}")
+        raise ValueError(_("not a file in the issue's folder: {path}").format(path=path_part))
     if not query:
         return read_source(path)
     if not query.isdigit() or int(query) < 1:
-        raise ValueError(f"not a width in pixels: {query}")
+        raise ValueError(_("not a width in pixels: {query}").format(query=query))
     return image_bytes(path, int(query))
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import importlib
 import io
 import json
 import math
@@ -24,6 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.styles import styleId_from_name as _untyped_style_id
 from docx.oxml.xmlchemy import BaseOxmlElement as XmlElement
+from docx.shape import InlineShape
 from docx.shared import Length, Mm, Pt
 from docx.styles import BabelFish
 from docx.styles.style import StyleFactory
@@ -33,6 +36,7 @@ from lxml import etree
 
 from bulletin import compose
 from bulletin import layout as L
+from bulletin.i18n import _
 from bulletin.markup import Span, plain
 from bulletin.model import Article, Issue, Photo, PhotoRow, Prose, Role, Table
 from bulletin.photos import asset
@@ -78,9 +82,59 @@ CARRIED_FORMAT = "1"
 MARK = "_Bulletin_{}"
 
 
+# python-docx's private parts this module uses where its API stops short of the layout (the document grid,
+# fields, the East Asian font slot, table grids and cell margins, the font table, style ids), verified with
+# DOCX_VERIFIED. On any other version they are looked for once, on a document of its own, before a DOCX is
+# written: a missing one stops the build with its name, not with an AttributeError deep inside.
+DOCX_VERIFIED = ("1.2.0",)
+PRIVATE_PARTS = (
+    "docx.oxml.styles.styleId_from_name", "docx.oxml.xmlchemy.BaseOxmlElement", "docx.styles.BabelFish",
+    "docx.styles.style.StyleFactory", "Section._sectPr", "Paragraph._p.get_or_add_pPr", "Run._r.get_or_add_rPr",
+    "Table._tbl.tblPr", "Table._tbl.tblGrid", "Table._tbl.tr_lst", "Cell._tc.get_or_add_tcPr", "InlineShape._inline",
+    "Part._blob", "Styles.element.add_style_of_type",
+)
+
+
+class DocxUnsupported(Exception):
+    """The installed python-docx lacks a private part the DOCX writer uses."""
+
+
+@functools.cache
+def check_python_docx() -> None:
+    """Raise DocxUnsupported, naming what is missing, when an unverified python-docx lacks a PRIVATE_PART."""
+    version = docx.__version__
+    if version in DOCX_VERIFIED or not (missing := _missing_private_parts()):
+        return
+    raise DocxUnsupported(_("python-docx {version} is installed and lacks {missing}, which the DOCX writer uses: "
+                            "install python-docx {verified}").format(
+                                version=version, missing=", ".join(missing), verified=" / ".join(DOCX_VERIFIED)))
+
+
+def _missing_private_parts() -> list[str]:
+    """The PRIVATE_PARTS this python-docx lacks, looked for on a document of its own."""
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    table = document.add_table(1, 1)
+    owners: dict[str, Any] = {
+        "Section": document.sections[0], "Paragraph": paragraph, "Run": paragraph.add_run(), "Table": table,
+        "Cell": table.cell(0, 0), "InlineShape": InlineShape(OxmlElement("wp:inline")), "Styles": document.styles,
+        "Part": next(rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/fontTable"))}
+    missing = []
+    for part in PRIVATE_PARTS:
+        owner, *path = part.split(".")
+        try:
+            found = owners[owner] if owner in owners else importlib.import_module(".".join([owner, *path[:-1]]))
+            for name in path if owner in owners else path[-1:]:
+                found = getattr(found, name)
+        except (AttributeError, ImportError):
+            missing.append(part)
+    return missing
+
+
 def render_docx(issue: Issue, assets: Path, context: dict[str, object] | None = None) -> bytes:
     """The issue as DOCX bytes, its lines broken as the PDF's (`context`: the issue as set_issue set it, when
     the caller has it already); the same issue gives the same bytes."""
+    check_python_docx()
     document = docx.Document()
     _setup_styles(document, issue)
     _setup_section(document)

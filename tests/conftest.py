@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,3 +29,9 @@ def chinese() -> None:
 @pytest.fixture
 def regen_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--regen-golden"))
+
+
+def style(part: Any) -> Any:
+    """The style of a python-docx paragraph or run, which its type allows to be None; here it never is."""
+    assert part.style is not None, part.text
+    return part.style

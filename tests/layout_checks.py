@@ -190,8 +190,8 @@ def pieces(issue: Issue) -> list[Piece]:
             out.append(_piece("source", line, (*unit, "source", k)))
     for label, text in issue.distribution.items():
         out.append(_piece("distribution", f"{label}：{text.removesuffix('。')}。", ("distribution", label)))
-    for label, value in issue.contacts.items():
-        out.append(_piece("contacts", f"{label}：{value}", ("contacts", label)))
+    for contact, value in issue.contacts.items():
+        out.append(_piece("contacts", f"{contact}：{value}", ("contacts", contact)))
     for role, name in issue.signoff.items():
         out.append(_piece("signoff", f"{role}：{name}", ("signoff", role)))
     if issue.copies:
@@ -366,7 +366,7 @@ def _cramped_cells(m: Measured) -> set[tuple[object, ...]]:
     captions of photos side by side whose photo is)."""
     typesetter = Typesetter(m.loaded.issue, m.loaded.path.parent)
     frame = 2 * L.TABLE_PADDING_PT[1] + L.TABLE_RULE_PT
-    cramped = set()
+    cramped: set[tuple[object, ...]] = set()
     for i, article in enumerate(m.loaded.issue.articles):
         for j, block in enumerate(article.body):
             if isinstance(block, PhotoRow):  # a caption under a photo narrower than its longest unbreakable run

@@ -21,6 +21,7 @@ from PIL import Image
 from bulletin import archive as A
 from bulletin.archive import Archive, rebuild
 from bulletin.build import render_published
+from bulletin.errors import BulletinError
 from bulletin.loader import load
 from bulletin.model import date_text
 
@@ -73,8 +74,9 @@ def test_an_edition_keeps_its_resolved_source_photos_and_fonts(published: Path) 
     assert {f"{FIRST}/source.yaml", f"{FIRST}/photos/meeting.png"} <= set(files)
     assert (published / FIRST / "photos" / "meeting.png").read_bytes() == PHOTO.read_bytes()
     assert first["source"] == f"{FIRST}/source.yaml" and second["source"] == f"{CORRECTED}/source.yaml"
-    assert first["font_files"]["FandolFang"] == "FandolFang-Regular.ttf"  # type: ignore[index]
-    assert set(first["font_files"]) == set(first["fonts"])  # type: ignore[arg-type]
+    assert isinstance(first["font_files"], dict) and isinstance(first["fonts"], dict)
+    assert first["font_files"]["FandolFang"] == "FandolFang-Regular.ttf"
+    assert set(first["font_files"]) == set(first["fonts"])
     source = yaml.safe_load((published / FIRST / "source.yaml").read_text(encoding="utf-8"))
     assert source["issuers"] == ["嘉兴市工商业联合会", "嘉兴市总商会"] and source["signoff"]["签发"] == "王静"
     assert source["code"] == "gslxx" and "corrected" not in source  # what publication.yaml gave it
@@ -150,7 +152,7 @@ def test_an_issue_file_cannot_claim_to_be_a_correction(tmp_path: Path, monkeypat
     path.write_text(path.read_text(encoding="utf-8") + "corrected: 2018-02-01\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     line = len(path.read_text(encoding="utf-8").splitlines())
-    with pytest.raises(A.BulletinError) as error:
+    with pytest.raises(BulletinError) as error:
         load(path)
     assert [str(problem) for problem in error.value.problems] == [
         f"{ISSUE}:{line}:1: corrected: corrected 由 publish --supersede 写入档案，不能在期刊文件中设定"]

@@ -14,6 +14,7 @@ from archive_factory import make_archive
 from bulletin import archive as A
 from bulletin.archive import Archive, publish, verify
 from bulletin.loader import Loaded, load
+from bulletin.output import write_atomic
 
 
 def RENDER(staged: Loaded) -> dict[str, bytes]:  # noqa: N802 (a stand-in for the renderers, as fast as a constant)
@@ -67,7 +68,7 @@ def test_a_publish_stopped_at_any_step_leaves_the_archive_as_it_was(project: Pat
     publish(load(issue(project, 2016, 1)), RENDER, supersede=False, reason=None)
     before = snapshot(root)
     writes = 5  # the issue file, the edition's source, the PDF and the DOCX, then the manifest
-    real = A.write_atomic
+    real = write_atomic
     for step in range(writes):
         calls: list[Path] = []
 
@@ -171,7 +172,7 @@ def test_verify_catches_an_entry_removed_with_its_files(published: Archive) -> N
 def test_a_publish_stopped_after_its_commit_is_completed_by_the_next(project: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     root = project / "archive"
-    real = A.write_atomic
+    real = write_atomic
 
     def no_journal(path: Path, data: bytes, *, mode: int | None = None) -> None:
         if path.name == A.JOURNAL:

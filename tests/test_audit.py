@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import ISSUES
 
-from bulletin import build
-from bulletin.audit import audit
+from bulletin import build, i18n
+from bulletin.audit import AuditError, audit, format_report
 from bulletin.cli import main
 from bulletin.html import render_css, render_html
 from bulletin.loader import load
@@ -85,3 +85,18 @@ def test_what_is_not_a_pdf_is_refused_with_its_name(tmp_path: Path, capsys: pyte
     err = capsys.readouterr().err.splitlines()
     assert err == [f"{tmp_path / 'a.pdf'}: 不是可读的 PDF 文件（PdfminerException）",
                    f"{tmp_path / 'missing.pdf'}: 没有这个文件"]
+
+
+def test_the_audit_speaks_english_when_the_language_is_en(tmp_path: Path) -> None:
+    """Findings, figures and verdict come from the catalogue: the page numbers taken away, told in English."""
+    path = doctored(tmp_path, DEPARTURES["page-number"][0])
+    i18n.use("en")
+    lines = format_report(str(path), audit(path)).splitlines()
+    assert f"{path}: page 1: [page-number] no page number «— 1 —»" in lines, lines
+    assert f"{path}: page 7: note [page-number] no page number «— 7 —» (the colophon's page may go without)" in lines
+    for figure in ("pages: 7", "body lines a page: at most 22", "kinsoku: 0 breach(es)",
+                   "page numbers: 0/7 pages right"):
+        assert f"{path}: {figure}" in lines, (figure, lines)
+    assert lines[-1] == f"{path}: departs from the layout: 6 problem(s), 1 note(s)"
+    with pytest.raises(AuditError, match="^no such file$"):
+        audit(tmp_path / "missing.pdf")

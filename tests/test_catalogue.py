@@ -117,7 +117,7 @@ def test_a_year_page_lists_its_issues_in_order(entries: list[Entry], year: int,
         assert issue.issue_line in row and issue.date_text in row
         assert ("增刊" in row) == issue.supplement
         items = re.findall(r"<li>(.*?)</li>", row)
-        assert items == [article.title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        assert items == [(article.title or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
                          for article in issue.articles]
     if year == 2017:
         assert "增刊：全年回顾" in found[-1]  # after the main sequence, though dated first
@@ -230,9 +230,9 @@ def test_the_compilation_opens_with_its_contents(entries: list[Entry], compilati
     assert "工商联信息2018年汇编" in first
     titles = [article.title for entry in issues_of(entries, 2018) for article in entry.issue.articles]
     assert len(titles) == 9
-    contents = "".join(squeeze(page.extract_text()) for page in compilation.pages[:2])
-    assert all(squeeze(title) in contents for title in titles)
-    assert all(squeeze(title) in first for title in titles[:3])
+    contents = "".join(squeeze(page.extract_text() or "") for page in compilation.pages[:2])
+    assert all(squeeze(title or "") in contents for title in titles)
+    assert all(squeeze(title or "") in first for title in titles[:3])
     assert compilation.metadata["Title"] == "工商联信息 2018年汇编"
 
 
@@ -275,7 +275,7 @@ def test_the_contents_give_the_page_of_each_article(entries: list[Entry], compil
             match = re.search(title + r"\n?[·.…]*(\d+)\n", contents)
             assert match, f"no page number after {article.toc_entry!r} in the contents"
             number = int(match.group(1))
-            on = [index + 1 for index, text in enumerate(titled) if squeeze(article.title) in text]
+            on = [index + 1 for index, text in enumerate(titled) if squeeze(article.title or "") in text]
             assert on == [number], f"{article.title}: the contents say page {number}, the title is on {on}"
             checked += 1
     assert checked == 9

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, style
 
 from bulletin import compose, markup
 from bulletin.importer import import_draft
@@ -85,9 +85,9 @@ def test_a_column_heading_prints_in_both_outputs(tmp_path: Path) -> None:
         assert text.count(column) == 2, column  # in the 目录 and over the articles
     assert "Sans" in heading["fontname"] or "Hei" in heading["fontname"], heading["fontname"]  # 黑体
     document = docx.Document(str(tmp_path / "features.docx"))
-    columns = [p for p in document.paragraphs if p.style.name == "Column Heading"]
+    columns = [p for p in document.paragraphs if style(p).name == "Column Heading"]
     assert [p.text for p in columns] == ["【调查研究】", "【工作动态】", "【简讯】", "【图片新闻】"]
-    assert all(p.style.paragraph_format.keep_with_next for p in columns)
+    assert all(style(p).paragraph_format.keep_with_next for p in columns)
 
 
 def test_the_importer_reads_column_headings(tmp_path: Path) -> None:
@@ -150,12 +150,12 @@ def test_run_in_headings_and_subheads_print_in_their_faces_in_both_outputs(tmp_p
     assert "Sans" in heiti[2]["fontname"] and "Fandol" in heiti[-1]["fontname"]
     document = docx.Document(str(tmp_path / "features.docx"))
     (paragraph,) = [p for p in document.paragraphs if p.text.startswith("（二）强化服务担当")]
-    assert paragraph.style.name == "Body Text"
-    assert [(r.text, r.style.name) for r in paragraph.runs][:2] == [
+    assert style(paragraph).name == "Body Text"
+    assert [(r.text, style(r).name) for r in paragraph.runs][:2] == [
         ("（二）强化服务担当，提升服务能力。", "Run-in Heading 2"), ("一是", "Strong")]
     assert document.styles["Run-in Heading 2"].font.name == "楷体_GB2312"
     (sub,) = [p for p in document.paragraphs if p.text == "聚焦主责主业 提升服务质效"]
-    assert sub.style.name == "Subheading" and sub.style.paragraph_format.keep_with_next
+    assert style(sub).name == "Subheading" and style(sub).paragraph_format.keep_with_next
 
 
 def pdf_middle() -> float:

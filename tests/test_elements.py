@@ -11,7 +11,7 @@ import docx
 import pdfplumber
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, style
 
 from bulletin import compose, markup
 from bulletin import layout as L
@@ -87,13 +87,15 @@ def test_the_docx_sets_the_row_as_a_table_of_pictures_and_the_story_in_its_style
     assert len(cells) == 2  # a photo and its caption a cell
     assert [p.text for p in cells[0].paragraphs][1:] == ["座谈会现场"]
     assert [p.text for p in cells[1].paragraphs][1:] == ["走访会员企业"]
-    margin = cells[0]._tc.tcPr.find(f"{W}tcMar").find(f"{W}right").get(f"{W}w")  # the gap: the first's margin
+    properties = cells[0]._tc.tcPr
+    assert properties is not None
+    margin = properties.find(f"{W}tcMar").find(f"{W}right").get(f"{W}w")  # the gap: the first's margin
     assert abs(int(margin) / 20 - L.PHOTO_GAP_MM * L.PT_PER_MM) < 0.1
-    story = [p for p in document.paragraphs if p.style.name == "Photo Story"]
+    story = [p for p in document.paragraphs if style(p).name == "Photo Story"]
     assert [p.text[:4] for p in story] == ["3月8日", "走访中，"]
-    assert story[0].style.paragraph_format.first_line_indent is not None
+    assert style(story[0]).paragraph_format.first_line_indent is not None
     credit = next(p for p in document.paragraphs if p.text.endswith("摄") and "王五" in p.text)
-    assert credit.style.name == "Photo Credit"
+    assert style(credit).name == "Photo Credit"
 
 
 @pytest.mark.parametrize(("row", "message"), [

@@ -50,7 +50,7 @@ def test_fangsong_falls_back_for_what_fandol_lacks() -> None:
 
 
 def test_build_warns_when_harfbuzz_subsetter_is_missing(monkeypatch: pytest.MonkeyPatch,
-                                                         capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # type: ignore[no-untyped-def]
+                                                         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     monkeypatch.setattr("bulletin.engine.harfbuzz_subset_missing", lambda: True)
     assert main(["build", str(ISSUES / "2018" / "2018-10.yaml"), "--out", str(tmp_path)]) == 0
     assert "注意：缺少 HarfBuzz 的子集工具（Debian libharfbuzz-subset0）" in capsys.readouterr().err
@@ -77,7 +77,7 @@ def test_the_cut_faces_draw_every_character_as_noto_does(name: str, collection: 
 Point = tuple[float, float]
 
 
-class _Samples(BasePen):
+class _Samples(BasePen):  # type: ignore[misc]  # fontTools is untyped
     """Points along an outline, none more than half a unit from the next (a curve is sampled by its control
     polygon's length, which is never shorter than the curve)."""
 
@@ -164,5 +164,6 @@ def test_a_dash_pair_is_measured_as_the_one_glyph_noto_sets_it_in(tmp_path: Path
         found = fonts.metrics(bold)
         assert found.ligatures["——"] == pytest.approx(1.766) and found.advances[0x2014] == pytest.approx(0.928), attempt
     chain = Chain("bold", ROLES["bold"])
-    assert chain.composed("a——b", 1) == (2, pytest.approx(1.766)) and chain.composed("a——b", 0)[0] == 1
+    glyphs, width = chain.composed("a——b", 1)
+    assert glyphs == 2 and width == pytest.approx(1.766) and chain.composed("a——b", 0)[0] == 1
     fonts.metrics.cache_clear()

@@ -143,13 +143,13 @@ def test_enormous_files_and_many_articles(project: Path, capsys: pytest.CaptureF
     assert main(["build", "issues/2019-01.yaml", "--out", "out", "--format", "docx"]) == 0
 
 
-def run_build(project: Path, *args: str) -> subprocess.Popen[str]:
+def run_build(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     """A build of issues/reference.yaml in its own process, its scratch files (WeasyPrint's copies of the
-    fonts) in the project's tmp/."""
+    fonts) in the project's tmp/; `env` added to the environment."""
     (project / "tmp").mkdir(exist_ok=True)
     return subprocess.Popen([sys.executable, "-m", "bulletin.cli", "build", "reference.yaml", "--out", "out",
                              *args], cwd=project / "issues", stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "TMPDIR": str(project / "tmp")})
+                            env={**os.environ, "TMPDIR": str(project / "tmp"), **(env or {})})
 
 
 def processes_in(folder: Path) -> list[int]:
@@ -162,31 +162,56 @@ def processes_in(folder: Path) -> list[int]:
     return found
 
 
+# Loaded into the build's process through PYTHONPATH: an audit hook that, when the build is about to rename
+# its first finished temporary output into place, says which (a file the test waits for) and holds the
+# process there — the known point at which the test kills it.
+HOLD_BEFORE_RENAME = """
+import os, sys, time
+MARK = os.environ["BULLETIN_TEST_MARK"]
+def hold(event, args):
+    if event == "os.rename" and str(args[0]).endswith(".part") and os.path.basename(str(args[1])).startswith(
+            "reference."):
+        with open(MARK + ".tmp", "w") as file:
+            file.write(str(args[0]))
+        os.rename(MARK + ".tmp", MARK)
+        time.sleep(300)
+sys.addaudithook(hold)
+"""
+
+
 def test_a_killed_build_leaves_the_previous_outputs(project: Path) -> None:
+    """Killed with SIGKILL mid-write — its new PDF and DOCX rendered, the first written to its temporary
+    file, not yet renamed over the old one — a build leaves the previous outputs whole and unchanged, and
+    the next build clears what it left."""
     long = yaml.safe_load((ISSUES / "2018" / "2018-06.yaml").read_text(encoding="utf-8"))
-    long["articles"] *= 4  # some forty pages: seconds of rendering to be killed in
+    long["articles"] *= 2
     issue = project / "issues" / "reference.yaml"
     issue.write_text(yaml.safe_dump(long, allow_unicode=True), encoding="utf-8")
     assert run_build(project).wait(300) == 0
-    before = {p.name: p.read_bytes() for p in (project / "issues" / "out").glob("reference.*")}
+    out = project / "issues" / "out"
+    before = {p.name: p.read_bytes() for p in out.glob("reference.*")}
+    assert sorted(before) == ["reference.docx", "reference.pdf"]
     issue.write_text(issue.read_text(encoding="utf-8").replace("title: ", "title: 新", 1), encoding="utf-8")
-    build = run_build(project)
-    time.sleep(1.5)  # mid-render: typesetting, or WeasyPrint in the PDF worker
+    hooks, mark = project / "hooks", project / "renaming"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(HOLD_BEFORE_RENAME, encoding="utf-8")
+    build = run_build(project, env={"PYTHONPATH": str(hooks), "BULLETIN_TEST_MARK": str(mark)})
+    deadline = time.monotonic() + 300
+    while not mark.exists() and build.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert mark.exists(), f"the build never reached its first rename (exit {build.poll()})"
+    written = Path(mark.read_text(encoding="utf-8"))
+    assert written.parent == out and written.name.endswith(".part") and written.stat().st_size > 0  # mid-write
     build.send_signal(signal.SIGKILL)
-    build.wait(60)
+    assert build.wait(60) == -signal.SIGKILL
     deadline = time.monotonic() + 30  # its PDF worker sees the build gone and ends too
     while processes_in(project / "issues") and time.monotonic() < deadline:
         time.sleep(0.1)
     assert processes_in(project / "issues") == []
-    after = {p.name: p.read_bytes() for p in (project / "issues" / "out").glob("reference.*")}
-    assert after == before or all(data.startswith((b"%PDF-", b"PK")) for data in after.values())
-    for data in after.values():  # whatever is there is whole
-        if data.startswith(b"%PDF-"):
-            assert data.rstrip().endswith(b"%%EOF")
-        else:
-            zipfile.ZipFile(io.BytesIO(data)).testzip()
-    assert run_build(project).wait(300) == 0  # and the next build clears the debris
-    assert not list((project / "issues" / "out").glob(".*.part"))
+    assert {p.name: p.read_bytes() for p in out.glob("reference.*")} == before  # the old outputs, whole
+    assert written.exists()  # the debris of the killed write
+    assert run_build(project).wait(300) == 0  # and the next build clears it
+    assert not list(out.glob(".*.part"))
     assert list((project / "tmp").iterdir()) == []  # nor do the processes leave scratch files
 
 

@@ -13,7 +13,9 @@ from pathlib import Path
 import docx
 import pdfplumber
 import pytest
+from conftest import style
 
+from bulletin import i18n
 from bulletin.errors import BulletinError
 from bulletin.html import render_html
 from bulletin.importer import import_draft, read_draft, write_issue
@@ -67,6 +69,7 @@ class Imported:
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Imported]:
+    i18n.use("zh")  # a module's fixture runs before the autouse one that sets it
     folder = project(tmp_path_factory.mktemp("references"))
     return {stem: Imported(stem, *import_into(folder, REFERENCE / f"{stem}.txt", stem)) for stem in STEMS}
 
@@ -86,12 +89,15 @@ def pdf_texts(imported: dict[str, Imported]) -> dict[str, str]:
 # --- the reference texts --------------------------------------------------------------------------------
 
 
+IMPORTED_RATIO = {"2018-06": 0.9988, "2018-10": 0.9989}  # as measured (0.998818, 0.998985): a loss fails
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_reference_text_comes_back_in_the_pdf(stem: str, pdf_texts: dict[str, str]) -> None:
     pdf = alnum(pdf_texts[stem])
     reference = alnum((REFERENCE / f"{stem}.txt").read_text(encoding="utf-8"))
     ratio = difflib.SequenceMatcher(None, pdf, reference, autojunk=False).ratio()
-    assert ratio >= 0.97, f"{stem}: text similarity {ratio:.4f}"
+    assert ratio >= IMPORTED_RATIO[stem], f"{stem}: text similarity {ratio:.6f}"
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -160,7 +166,9 @@ def test_2018_10_structure(imported: dict[str, Imported]) -> None:
 def test_yaml_is_readable(imported: dict[str, Imported]) -> None:
     text = imported["2018-06"].text
     lines = text.splitlines()
-    assert lines[:5] == ["kind: 专刊", "year: 2018", "number: 6", "date: 2018-04-13", "toc: true"]
+    assert lines[:2] == ["# 导入时仅凭版面猜测的内容（请核对）：",  # the speech's speaker: a short line, no style
+                         "#   在市工商联所属商协会党组织党建工作会议上的讲话摘要: 署名：取自标题下的短行「叶伟达」"]
+    assert lines[2:7] == ["kind: 专刊", "year: 2018", "number: 6", "date: 2018-04-13", "toc: true"]
     assert "    body: |" in lines and "\\u" not in text and '"' not in text
     assert "      # 一、全面加强党的领导，旗帜鲜明讲政治" in lines
     body = lines[lines.index("    body: |") + 1 :]
@@ -216,7 +224,7 @@ def test_a_titles_breaks_come_back_as_the_editor_made_them(tmp_path: Path) -> No
     issue = hand.model_copy(update={"articles": articles})
     draft = tmp_path / "2018-06.docx"
     draft.write_bytes(render_docx(issue, ROOT / "issues" / "2018"))
-    titles = [p for p in docx.Document(str(draft)).paragraphs if p.style.name == "Title"]
+    titles = [p for p in docx.Document(str(draft)).paragraphs if style(p).name == "Title"]
     assert "\n" in titles[0].text  # the layout broke the long title
     _, loaded = import_into(project(tmp_path), draft, "2018-06")
     assert [a.title for a in loaded.issue.articles[:2]] == [long, editor]
@@ -378,3 +386,85 @@ def test_unknown_draft_format(tmp_path: Path) -> None:
     broken.write_bytes(b"not a zip")
     with pytest.raises(BulletinError, match="不是可读的 Word 文档"):
         read_draft(broken)
+
+
+# --- Word's automatic numbering -------------------------------------------------------------------------
+
+
+def _numbered_docx(path: Path) -> None:
+    """A draft whose headings Word numbers itself: 一、/（一） from a list of its own (chineseCounting, the
+    second level restarting under each first), and 1. 2. from the template's List Number style."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/>'
+        '<w:suff w:val="nothing"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/>'
+        '<w:suff w:val="nothing"/></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def numbered(text: str, level: int) -> None:
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+
+    document.add_paragraph("2018年8月1日")
+    document.add_paragraph("市工商联开展“五水共治”企业行活动", style="Title")
+    numbered("主要做法", 0)
+    numbered("广泛动员", 1)
+    document.add_paragraph("市工商联向全市民营企业发出倡议，号召企业参与治水。")
+    numbered("结对帮扶", 1)
+    document.add_paragraph("各县（市、区）工商联组织企业结对帮扶。")
+    numbered("下一步打算", 0)
+    numbered("完善机制", 1)  # （一） again: the second level restarts under a new first
+    document.add_paragraph("建立长效机制。")
+    for step in ("建立问题清单", "现场答疑解惑"):
+        document.add_paragraph(step, style="List Number")
+        document.add_paragraph("县工商联梳理企业反映集中的问题，形成问题清单。")
+    document.save(str(path))
+
+
+def test_words_automatic_numbers_come_in_as_the_editor_saw_them(tmp_path: Path) -> None:
+    draft = tmp_path / "numbered.docx"
+    _numbered_docx(draft)
+    texts = [para.text for para in read_draft(draft).paragraphs]
+    assert [text for text in texts if re.match(r"[一二]、|（[一二]）|\d\. ", text)] == [
+        "一、主要做法", "（一）广泛动员", "（二）结对帮扶", "二、下一步打算", "（一）完善机制",
+        "1. 建立问题清单", "2. 现场答疑解惑"]
+    _, loaded = import_into(project(tmp_path), draft, "2018-13")
+    headings = [text for level, text in paragraphs(loaded.issue) if level]
+    assert headings == ["一、主要做法", "（一）广泛动员", "（二）结对帮扶", "二、下一步打算", "（一）完善机制",
+                        "1. 建立问题清单", "2. 现场答疑解惑"]
+
+
+@pytest.mark.parametrize(("number", "style", "spelt"), [
+    (1, "chineseCounting", "一"), (10, "chineseCounting", "十"), (11, "chineseCountingThousand", "十一"),
+    (20, "chineseCounting", "二十"), (23, "chineseLegalSimplified", "二十三"), (3, "decimalEnclosedCircle", "③"),
+    (4, "upperRoman", "IV"), (2, "lowerLetter", "b"), (7, "decimal", "7"), (5, "someFormatNotKnown", "5"),
+])
+def test_a_list_number_is_spelt_in_its_format(number: int, style: str, spelt: str) -> None:
+    from bulletin.importer import _numeral
+
+    assert _numeral(number, style) == spelt
+
+
+def test_what_the_importer_guessed_is_listed_at_the_top(tmp_path: Path) -> None:
+    """A plain text without 目录 or styles: its title, byline and subtitle are read from looks alone, and
+    the comment at the top says so, article by article; a styled Word draft leaves nothing to list."""
+    draft = tmp_path / "draft.txt"
+    draft.write_text("市工商联召开民营经济座谈会\n\n——听取企业意见建议\n\n平湖市工商联 张三\n\n"
+                     "6月5日，市工商联召开民营经济座谈会，听取企业意见建议，研究部署下一步服务举措。\n",
+                     encoding="utf-8")
+    text = import_draft(draft, target=tmp_path / "2018-10.yaml")
+    assert text.splitlines()[:4] == [
+        "# 导入时仅凭版面猜测的内容（请核对）：",
+        "#   市工商联召开民营经济座谈会: 标题：凭位置和长度判断（稿件没有目录，也没有标题样式）",
+        "#   市工商联召开民营经济座谈会: 副题：取自以破折号开头的一行「听取企业意见建议」",
+        "#   市工商联召开民营经济座谈会: 署名：取自标题下的短行「平湖市工商联 张三」"]
+    styled = tmp_path / "styled.docx"
+    make_docx(styled)
+    assert "猜测" not in import_draft(styled, target=tmp_path / "2018-11.yaml")

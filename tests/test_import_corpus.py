@@ -26,8 +26,8 @@ CORPUS = bench()
 # The dev half's figures as measured (bench/import_corpus.py --half dev): how many of its drafts each field is
 # right on, and the text ratio's mean and least; none may fall below them.
 RIGHT = {"issue": 18, "title": 17, "head": 16, "byline": 17, "date": 18, "source": 16, "articles": 18,
-         "headings": 17, "paragraphs": 16, "photos": 18, "tables": 18}
-RATIO_MEAN, RATIO_MIN = 0.9971, 0.9587
+         "headings": 18, "paragraphs": 17, "photos": 18, "tables": 18}
+RATIO_MEAN, RATIO_MIN = 0.9977, 0.9587
 
 
 def test_the_index_lists_every_draft_once_each_half_near_half() -> None:

@@ -35,7 +35,7 @@ def test_each_translation_has_the_fields_of_its_message() -> None:
     """A field lost or misspelt in a translation would raise KeyError where the message is told."""
     for message in messages.read():
         if message.id:
-            assert sorted(FIELD.findall(message.string)) == sorted(FIELD.findall(str(message.id))), message.id
+            assert sorted(FIELD.findall(str(message.string))) == sorted(FIELD.findall(str(message.id))), message.id
 
 
 @pytest.mark.parametrize(("setting", "environ", "expected"), [

@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import difflib
 import io
-import os
 import re
-import subprocess
-import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import pdfplumber
 import pytest
@@ -85,11 +81,11 @@ class Line:
 
     @property
     def x0(self) -> float:
-        return self.ink[0]["x0"]
+        return float(self.ink[0]["x0"])
 
     @property
     def x1(self) -> float:
-        return self.ink[-1]["x1"]
+        return float(self.ink[-1]["x1"])
 
     def all(self, test: Callable[[dict[str, Any]], bool]) -> bool:
         return bool(self.ink) and all(test(c) for c in self.ink)
@@ -291,6 +287,12 @@ def alnum(text: str) -> str:
     return "".join(c for c in text if c.isalnum())
 
 
+# As measured: the PDF's text against the reference (0.998818, 0.998985), and the full all-CJK body lines off
+# the 28-character grid (8 of 97, 2 of 75). A regression fails; an improvement is written in here by hand.
+TEXT_RATIO = {"2018-06": 0.9988, "2018-10": 0.9989}
+OFF_GRID = {"2018-06": 8, "2018-10": 2}
+
+
 def test_text_in_reading_order(issue: Rendered) -> None:
     pdf_text = alnum("".join(page.extract_text() or "" for page in issue.pdf.pages))
     reference = alnum((REFERENCE / f"{issue.stem}.txt").read_text(encoding="utf-8"))
@@ -298,7 +300,7 @@ def test_text_in_reading_order(issue: Rendered) -> None:
     ratio = matcher.ratio()
     differences = [f"{tag}: pdf «{pdf_text[i1:i2]}» vs reference «{reference[j1:j2]}»"
                    for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
-    assert ratio >= 0.99, (f"{issue.stem}: text similarity {ratio:.4f} < 0.99; "
+    assert ratio >= TEXT_RATIO[issue.stem], (f"{issue.stem}: text similarity {ratio:.6f} < {TEXT_RATIO[issue.stem]}; "
                            f"differences:{show(differences, 10)}")
 
 
@@ -340,9 +342,8 @@ def test_left_edge_and_right_margin(issue: Rendered) -> None:
 def test_justified(issue: Rendered) -> None:
     full = issue.full_lines
     ragged = [line for line in full if not near(line.x1, RIGHT, TOLERANCE)]
-    share = 1 - len(ragged) / len(full)
-    assert share >= 0.98, (f"{issue.stem}: only {share:.1%} of {len(full)} full body lines end at 184 mm "
-                           f"(±0.5); {len(ragged)} do not:{show(ragged)}")
+    assert not ragged, (f"{issue.stem}: {len(ragged)} of {len(full)} full body lines do not end at 184 mm "
+                        f"(±0.5):{show(ragged)}")  # as measured: every one does
 
 
 def grid_cells(line: Line) -> int:
@@ -353,10 +354,9 @@ def grid_cells(line: Line) -> int:
 def test_grid_of_28_characters(issue: Rendered) -> None:
     cjk = [line for line in issue.full_lines if line.all(is_cjk) and len(line.chars) == len(line.ink)]
     wrong = [line for line in cjk if grid_cells(line) != GRID_CHARS]
-    share = 1 - len(wrong) / len(cjk)
-    assert share >= 0.90, (f"{issue.stem}: only {share:.1%} of {len(cjk)} full all-CJK body lines fill the "
-                           f"{GRID_CHARS} cells of the grid ({GRID_CHARS} characters, or {GRID_CHARS - 2} "
-                           f"after a first-line indent); {len(wrong)} do not:{show(wrong)}")
+    assert len(wrong) <= OFF_GRID[issue.stem], (
+        f"{issue.stem}: {len(wrong)} of {len(cjk)} full all-CJK body lines do not fill the {GRID_CHARS} cells of "
+        f"the grid ({GRID_CHARS} characters, or {GRID_CHARS - 2} after a first-line indent):{show(wrong)}")
     flush = [line for line in cjk if near(line.x0, LEFT, TOLERANCE)]
     short = [line for line in flush if len(line.ink) != GRID_CHARS]
     assert len(short) / len(flush) <= 0.10, (f"{issue.stem}: {len(short)} of {len(flush)} unindented full all-CJK "
@@ -447,20 +447,11 @@ def test_rare_character_falls_back(issue_2018_10: Rendered) -> None:
 
 
 def outline_titles(rendered: Rendered) -> list[str]:
-    """The titles of the PDF's bookmarks, in order: read with pypdf when installed, else with pdfminer."""
+    """The titles of the PDF's bookmarks, in order (pdfminer's reading of the outline)."""
     try:
-        import pypdf
-    except ImportError:
-        try:
-            return [str(title) for _level, title, *_ in rendered.pdf.doc.get_outlines()]
-        except PDFNoOutlines:
-            return []
-
-    def titles(items: list[Any]) -> Iterator[str]:
-        for item in items:
-            yield from titles(item) if isinstance(item, list) else [str(item.title)]
-
-    return list(titles(pypdf.PdfReader(rendered.path).outline))
+        return [str(title) for _level, title, *_ in rendered.pdf.doc.get_outlines()]
+    except PDFNoOutlines:
+        return []
 
 
 def test_metadata_and_bookmarks(issue: Rendered) -> None:
@@ -518,38 +509,6 @@ def test_the_stylesheet_inlined_or_apart_sets_every_glyph_in_the_same_place(issu
     assert glyphs(inline) == glyphs(issue_2018_10.data)
 
 
-def test_the_subsetters_arrays_made_from_their_items_give_the_same_pdf(issue_2018_10: Rendered) -> None:
-    import weasyprint.pdf.fonts
-
-    shim = weasyprint.pdf.fonts.ffi
-    assert shim.new("hb_codepoint_t[3]", [7, 8, 9])[2] == 9
-    with mock.patch.object(weasyprint.pdf.fonts, "ffi", shim._ffi):  # WeasyPrint's own way: a type per length
-        assert render(load(issue_file("2018-10"))) == issue_2018_10.data
-
-
-def test_font_files_are_copied_only_when_read_and_the_pdf_is_the_same(issue_2018_10: Rendered) -> None:
-    import weasyprint.pdf.fonts
-    import weasyprint.pdf.stream
-    import weasyprint.text.fonts
-
-    from bulletin import engine
-
-    copied = []
-    data = engine._FaceData.data
-
-    def counted(face: engine._FaceData) -> bytes | None:
-        content = data(face)
-        copied.append(len(content or b""))
-        return content
-
-    with mock.patch.object(engine._FaceData, "data", counted):
-        assert render(load(issue_file("2018-10"))) == issue_2018_10.data
-    assert copied and max(copied) < 500_000, copied  # the subsets (KBs), never a whole face (MBs)
-    with (mock.patch.object(weasyprint.pdf.stream, "Font", weasyprint.pdf.fonts.Font),  # WeasyPrint's own way
-          mock.patch.object(weasyprint.pdf.fonts, "get_hb_object_data", weasyprint.text.fonts.get_hb_object_data)):
-        assert render(load(issue_file("2018-10"))) == issue_2018_10.data
-
-
 def test_without_harfbuzz_subset_weasyprint_still_reaches_font_tools(monkeypatch: pytest.MonkeyPatch) -> None:
     import weasyprint.pdf.fonts
 
@@ -559,24 +518,3 @@ def test_without_harfbuzz_subset_weasyprint_still_reaches_font_tools(monkeypatch
     loaded = load(ROOT / "tests" / "data" / "features" / "issues" / "features.yaml")
     with pdfplumber.open(io.BytesIO(render(loaded))) as pdf:
         assert "编者按" in pdf.pages[0].extract_text() + pdf.pages[1].extract_text()
-
-
-def test_weasyprints_c_declarations_parsed_once_give_the_same_pdf(issue_2018_10: Rendered, tmp_path: Path) -> None:
-    """cffi's parse of WeasyPrint's C declarations is kept in the cache (bulletin.engine._RememberedParser):
-    a process that finds it renders the same bytes without importing pycparser; a damaged file is parsed
-    again and made whole."""
-    code = ("import sys\nfrom pathlib import Path\nfrom bulletin.build import prepare, render\n"
-            f"pdf = render(*prepare(Path({str(issue_file('2018-10'))!r})), ('pdf',))['pdf']\n"
-            "sys.stdout.buffer.write(pdf)\nsys.stderr.write('parsed' if 'pycparser' in sys.modules else 'remembered')")
-
-    def run() -> tuple[bytes, str]:
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
-                              env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
-        return done.stdout, done.stderr.decode()
-
-    assert run() == (issue_2018_10.data, "parsed")
-    (remembered,) = (tmp_path / "bulletin" / "cffi").iterdir()
-    assert run() == (issue_2018_10.data, "remembered")
-    remembered.write_bytes(b"damaged")
-    assert run() == (issue_2018_10.data, "parsed")
-    assert run() == (issue_2018_10.data, "remembered")

@@ -52,7 +52,7 @@ def docx_images(path: Path) -> list[tuple[Image.Image, tuple[int, int]]]:
         document = etree.fromstring(package.read("word/document.xml"))
         rels = etree.fromstring(package.read("word/_rels/document.xml.rels"))
         targets = {rel.get("Id"): rel.get("Target") for rel in rels}
-        found = []
+        found: list[tuple[Image.Image, tuple[int, int]]] = []
         for drawing in document.iter(W + "drawing"):
             extent = drawing.find(f".//{WP}extent")
             blip = drawing.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}blip")

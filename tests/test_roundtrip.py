@@ -25,7 +25,7 @@ from bulletin import compose
 from bulletin.errors import BulletinError
 from bulletin.importer import import_issue, write_issue
 from bulletin.loader import load
-from bulletin.model import Issue, Photo, PhotoRow, Prose, Table
+from bulletin.model import Article, Issue, Photo, PhotoRow, Prose, Table
 from bulletin.word import CARRIED, render_docx
 
 FEATURES = ROOT / "tests" / "data" / "features"
@@ -54,7 +54,7 @@ def canonical(issue: Issue) -> dict[str, Any]:
     return data
 
 
-def _article(article: Any) -> dict[str, Any]:
+def _article(article: Article) -> dict[str, Any]:
     data = article.model_dump(exclude={"body"})
     if article.title:
         data["title"] = "\n".join(line.strip() for line in article.title.split("\n") if line.strip())
@@ -311,7 +311,7 @@ def test_a_new_article_the_editor_wrote_is_an_article(samples: dict[str, tuple[P
     opened = docx.Document(str(document))
     paragraph = body_paragraph(opened, "各县（市、区）商会组织会员企业有序复工")
     title = paragraph.insert_paragraph_before("商会新闻", style=next(p.style for p in opened.paragraphs
-                                                                      if p.style.name == "Title"))
+                                                                      if p.style is not None and p.style.name == "Title"))
     text = paragraph.insert_paragraph_before("商会召开会员大会。", style=paragraph.style)
     paragraph._p.addnext(text._p)
     paragraph._p.addnext(title._p)

@@ -132,7 +132,7 @@ def test_errors_show_in_place_and_the_watcher_outlives_them(served: tuple[str, P
         issue.write_text(good.replace("number: 10", "number: ten"), encoding="utf-8")
         page.wait_for_selector("#bulletin-errors", timeout=10_000)
         errors.append(page.inner_text("#bulletin-errors"))
-        real_render = serve.render
+        from bulletin.build import render as real_render
 
         def failing(*args: Any, **kwargs: Any) -> Any:
             raise RuntimeError("an error nobody foresaw")
@@ -166,7 +166,7 @@ def get(url: str, path: str, host: str | None = None) -> tuple[int, bytes]:
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
     connection.putrequest("GET", path, skip_host=True)
     connection.putheader("Host", host if host is not None else parts.netloc)
     connection.endheaders()

@@ -25,7 +25,7 @@ from bulletin.fonts import fontconfig_aliases
 from bulletin.html import render_html
 from bulletin.loader import Loaded, load
 from bulletin.pdf import render_pdf
-from bulletin.typeset import Typesetter
+from bulletin.typeset import Block, Typesetter
 from bulletin.word import render_docx
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -69,7 +69,7 @@ def libreoffice(built: dict[str, Built], tmp_path_factory: pytest.TempPathFactor
 
 
 def pretty(xml: Any) -> str:
-    return etree.tostring(xml, pretty_print=True, encoding="unicode")
+    return str(etree.tostring(xml, pretty_print=True, encoding="unicode"))
 
 
 @pytest.mark.parametrize("name", SAMPLES)
@@ -204,13 +204,20 @@ def alnum(text: str) -> str:
     return "".join(c for c in text if c.isalnum())
 
 
+# As measured (LibreOffice 7.x of Debian): the text against the reference (0.998818, 0.998985), and the full
+# lines of Chinese that do not hold 28 characters (2 of 77, 1 of 64). A regression fails; an improvement is
+# written in here by hand.
+REFERENCE_RATIO = {"2018-06": 0.9988, "2018-10": 0.9989}
+OFF_GRID_IN_LIBREOFFICE = {"2018-06": 2, "2018-10": 1}
+
+
 @pytest.mark.parametrize("name", ["2018-06", "2018-10"])
 def test_libreoffice_reproduces_the_reference_text(libreoffice: dict[str, Path], name: str) -> None:
     with pdfplumber.open(libreoffice[name]) as pdf:
         text = alnum("".join(page.extract_text() for page in pdf.pages))
     reference = alnum((REFERENCE / f"{name}.txt").read_text(encoding="utf-8"))
     ratio = difflib.SequenceMatcher(None, text, reference, autojunk=False).ratio()
-    assert ratio >= 0.99, f"{name}: LibreOffice's text matches the reference at {ratio:.4f}"
+    assert ratio >= REFERENCE_RATIO[name], f"{name}: LibreOffice's text matches the reference at {ratio:.6f}"
 
 
 @pytest.mark.parametrize("name", ["2018-06", "2018-10"])
@@ -227,9 +234,9 @@ def test_libreoffice_keeps_28_characters_a_line(libreoffice: dict[str, Path], na
                 body = chars and abs(chars[0]["size"] - layout.BODY_SIZE_PT) < 0.5
                 if body and at_left and at_right and all(unicodedata.east_asian_width(c) in "WF" for c in text):
                     full.append(text)
-    share = sum(len(text) == layout.CHARS_PER_LINE for text in full) / len(full)
     wrong = [text for text in full if len(text) != layout.CHARS_PER_LINE]
-    assert len(full) > 40 and share >= 0.9, f"{name}: {share:.1%} of {len(full)} full lines hold 28: {wrong[:8]}"
+    assert len(full) > 40 and len(wrong) <= OFF_GRID_IN_LIBREOFFICE[name], (
+        f"{name}: {len(wrong)} of {len(full)} full lines do not hold 28: {wrong[:8]}")
 
 
 @pytest.mark.parametrize("name", ["2018-06", "2018-10"])
@@ -299,7 +306,7 @@ def test_a_line_the_pdf_squeezes_is_as_tight_in_the_docx(built: dict[str, Built]
     typesetter = Typesetter(loaded.issue, loaded.path.parent)
     squeezed = [
         (block, line) for article in loaded.issue.articles for block in set_article(article, typesetter).blocks
-        if hasattr(block, "lines") and block.style == "p"
+        if isinstance(block, Block) and block.style == "p"
         for line in block.lines if line.spacing < block.spacing - 1e-6]
     assert squeezed, "the sample has no squeezed line to check"
     body = built["2018-06"].part("word/document.xml").find(f"{W}body")
