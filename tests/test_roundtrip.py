@@ -310,8 +310,8 @@ def test_a_new_article_the_editor_wrote_is_an_article(samples: dict[str, tuple[P
     path, document, _office = samples["features"]
     opened = docx.Document(str(document))
     paragraph = body_paragraph(opened, "各县（市、区）商会组织会员企业有序复工")
-    title = paragraph.insert_paragraph_before("商会新闻", style=next(p.style for p in opened.paragraphs
-                                                                      if p.style is not None and p.style.name == "Title"))
+    styles = [p.style for p in opened.paragraphs if p.style is not None and p.style.name == "Title"]
+    title = paragraph.insert_paragraph_before("商会新闻", style=styles[0])
     text = paragraph.insert_paragraph_before("商会召开会员大会。", style=paragraph.style)
     paragraph._p.addnext(text._p)
     paragraph._p.addnext(title._p)
