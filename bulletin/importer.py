@@ -1622,7 +1622,13 @@ def import_issue(path: Path, *, target: Path | None = None) -> Imported:
     """The issue of a draft (.docx, .md or .txt) and its photos. Fields equal to those of the publication file
     (found above `target`, the output file, or else above the current folder) are left out; year and number
     missing from the draft are taken from the target's name (2018-10.yaml) and flagged in a comment. The
-    photos are named photos/STEM-N.png beside the issue file (STEM the target's)."""
+    photos are named photos/STEM-N.png beside the issue file (STEM the target's). A DOCX that `bulletin build`
+    wrote is read back by its styles instead (bulletin/wordback.py)."""
+    if path.suffix.lower() == ".docx":
+        from bulletin import wordback
+
+        if wordback.ours(path):
+            return wordback.import_issue(path, target=target)
     read = read_draft(path)
     paragraphs = [replace(p, text=_bounded_spaces(p.text)) for p in read.paragraphs]
     if not any(p.rows or p.photos or _bare(p.text).strip() for p in paragraphs):

@@ -6,10 +6,11 @@ import datetime as dt
 import functools
 import importlib
 import io
-import itertools
+import json
 import math
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote
@@ -17,6 +18,10 @@ from urllib.parse import unquote
 import docx
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.styles import styleId_from_name as _untyped_style_id
@@ -32,7 +37,7 @@ from lxml import etree
 from bulletin import compose
 from bulletin import layout as L
 from bulletin.i18n import _
-from bulletin.markup import Span
+from bulletin.markup import Span, plain
 from bulletin.model import Article, Issue, Photo, PhotoRow, Prose, Role, Table
 from bulletin.photos import asset
 from bulletin.typeset import (
@@ -64,9 +69,17 @@ TABLE_TEXT = {"table", "table-head"}
 EAST_ASIAN_PUNCTUATION = frozenset("“”‘’—…·")  # must stay in the CJK font, not the Latin one
 STRONG = "Strong"
 RUN_IN = "Run-in Heading {}"  # the character style of a run-in heading of a level, in that level's face
-AUTOMATIC = "\u2028"  # in the spans of _broken: a line break the layout chose
+AUTOMATIC = "\u2028"  # ends a span of _broken: a line break the layout chose (after the space it took, if any)
 # What Word looks for when an office face is missing: the faces Windows itself ships.
 ALT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体", "黑体": "SimHei", "宋体": "SimSun"}
+# What the DOCX carries for its import (bulletin/wordback.py) beyond its visible text: the custom document
+# property CARRIED marks it as ours; each article, and each photo, photo row and table with a value the page does
+# not show, starts with a bookmark MARK (hidden: its name starts with _), and the property "CARRIED KEY" holds
+# that element's values as JSON, cut into pieces of PROPERTY_MAX characters ("CARRIED KEY.2" …). A photo's file
+# name is its picture's alt text (descr).
+CARRIED = "Bulletin"
+CARRIED_FORMAT = "1"
+MARK = "_Bulletin_{}"
 
 
 # python-docx's private parts this module uses where its API stops short of the layout (the document grid,
@@ -127,14 +140,19 @@ def render_docx(issue: Issue, assets: Path, context: dict[str, object] | None = 
     _setup_section(document)
     _add_masthead(document, issue)
     context = context or set_issue(issue, Typesetter(issue, assets))
+    marks = _Marks({"issue": _issue_values(issue)})
     if issue.shows_toc:
         _add_toc(document, issue, cast(list[Block], context["toc"]))
     articles = cast(list[SetArticle], context["articles"])
     for index, (article, column, composed) in enumerate(zip(issue.articles, compose.column_heads(issue), articles,
                                                              strict=True)):
-        _add_article(document, article, composed, assets, before=L.ARTICLE_SPACE_LINES[min(index, 1)], column=column)
+        start = _end(document)
+        _add_article(document, article, composed, assets, before=L.ARTICLE_SPACE_LINES[min(index, 1)], column=column,
+                     marks=marks)
+        marks.mark(document.element.body[start + bool(column)], "A", _article_values(article), always=True)
     _add_colophon(document, issue)
     _set_properties(document, issue)
+    _carry(document, marks.values)
     _declare_fonts(document, issue)
     _drop_template_leftovers(document)
     return _deterministic(document, issue.date)
@@ -380,8 +398,8 @@ def _add_spans(paragraph: Paragraph, spans: tuple[Span, ...]) -> list[Any]:
     its own; quotes, dashes and ellipses kept in the CJK font."""
     runs = []
     for span in spans:
-        if span.text == AUTOMATIC:
-            runs.append(paragraph.add_run("\n", style=L.AUTOMATIC_BREAK_STYLE))
+        if span.text.endswith(AUTOMATIC):  # the space the break took stays in the text, as the import reads it
+            runs.append(paragraph.add_run(span.text[: -len(AUTOMATIC)] + "\n", style=L.AUTOMATIC_BREAK_STYLE))
             continue
         style = STRONG if span.bold else RUN_IN.format(span.head) if span.head else None
         run = paragraph.add_run(span.text, style=style)
@@ -432,13 +450,25 @@ def _line_text(line: SetLine) -> str:
     return "".join(span.text for span in line.spans)
 
 
-def _broken(block: Block) -> tuple[Span, ...]:
+def _broken(block: Block, text: str) -> tuple[Span, ...]:
     """A block's text broken where the PDF breaks it (each line break a w:br): titles, subheads, captions under
     photos side by side, which Word would otherwise break at its own places. A break the layout chose is
-    AUTOMATIC (its run in L.AUTOMATIC_BREAK_STYLE), the editor's own a plain one, as Shift+Enter writes it."""
-    spans = [Span(_line_text(block.lines[0]))] if block.lines else []
-    for before, line in itertools.pairwise(block.lines):
-        spans += [Span("\n" if before.forced else AUTOMATIC), Span(_line_text(line))]
+    AUTOMATIC (its run in L.AUTOMATIC_BREAK_STYLE, with the space of `text` it took, if any), the editor's own a
+    plain one, as Shift+Enter writes it."""
+    return _with_breaks(text, [_line_text(line) for line in block.lines], [line.forced for line in block.lines])
+
+
+def _with_breaks(text: str, lines: list[str], forced: list[bool]) -> tuple[Span, ...]:
+    """`lines`, the lines `text` was broken into, as spans with a break between each two (see _broken)."""
+    spans: list[Span] = []
+    cursor = 0
+    for i, line in enumerate(lines):
+        found = text.find(line, cursor) if line else -1
+        if i:
+            gap = text[cursor:found] if found >= 0 and not text[cursor:found].strip() else ""
+            spans.append(Span("\n" if forced[i - 1] else gap + AUTOMATIC))
+        spans.append(Span(line))
+        cursor = found + len(line) if found >= 0 else cursor
     return tuple(spans)
 
 
@@ -492,14 +522,14 @@ def _add_toc(document: Document, issue: Issue, blocks: list[Block]) -> None:
 
 
 def _add_article(document: Document, article: Article, composed: SetArticle, assets: Path, before: int,
-                 column: str | None = None) -> None:
+                 column: str | None = None, marks: _Marks | None = None) -> None:
     """An article as set (under its column's heading where the column begins): its title broken where the
     PDF breaks it (between words, or where the editor did), its photos and tables sized as the PDF sizes them."""
     photos = iter([block for block in composed.blocks if isinstance(block, PhotoBlock)])
     rows = iter([block for block in composed.blocks if isinstance(block, PhotoRowBlock)])
     tables = iter([block for block in composed.blocks if isinstance(block, TableBlock)])
     paragraphs = iter([block for block in composed.blocks if isinstance(block, Block)])
-    title = _broken(composed.title) if composed.title else None
+    title = _broken(composed.title, article.title or "") if composed.title else None
     heads = [("column", column), ("kicker", article.kicker), ("title", title),
              ("subtitle", compose.subtitle_line(article)),
              ("byline", article.byline), ("dateline", article.dateline)]
@@ -514,20 +544,30 @@ def _add_article(document: Document, article: Article, composed: SetArticle, ass
         if isinstance(block, Prose):
             for parsed in block.paragraphs:
                 style, set_block = compose.paragraph_style(parsed), next(paragraphs)
-                if style == compose.SUBHEAD:  # broken where the PDF breaks it, as a title is
-                    _paragraph(document, style, _broken(set_block))
+                if style == compose.SUBHEAD:  # broken where the PDF breaks it, as a title is; at its level in
+                    subhead = _paragraph(document, style, _broken(set_block, plain(parsed.spans)))  # Word's outline
+                    _child(subhead._p.get_or_add_pPr(), "w:outlineLvl").set(qn("w:val"), str(parsed.level))
                 else:
                     _set_paragraph(document, style, parsed.spans, set_block)
         elif isinstance(block, Photo):
+            start = _end(document)
             _add_photo(document, block, next(photos), assets)
+            if marks:
+                marks.mark(document.element.body[start], "P", {"width": block.width} if block.width != 1 else {})
         elif isinstance(block, PhotoRow):
             if isinstance(previous, PhotoRow) and not (previous.caption or previous.credit):
                 _paragraph(document, "photo")  # a line of a point between them: Word and LibreOffice join tables
+            start = _end(document)
             _add_photo_row(document, block, next(rows), assets)
+            if marks:
+                marks.mark(document.element.body[start], "R", {"width": block.width} if block.width != 1 else {})
         elif isinstance(block, Table):
             if not isinstance(previous, Table):
                 _table_space(document, keep=True)
             _add_table(document, block, next(tables))
+            if marks:
+                widths = {"widths": block.widths} if block.widths else {}
+                marks.mark(document.element.body[_end(document) - 1], "T", widths)
             _table_space(document)  # also what keeps two tables apart: Word and LibreOffice join adjacent ones
         previous = block
     for line in compose.reprint_lines(article):
@@ -537,7 +577,7 @@ def _add_article(document: Document, article: Article, composed: SetArticle, ass
 def _add_photo(document: Document, photo: Photo, placed: PhotoBlock, assets: Path) -> None:
     """The photo as the PDF prints it: the same size, the same pixels (upright, at most PHOTO_DPI), its
     caption's paragraphs and its credit under it."""
-    _picture(document, placed, assets)
+    _picture(document, placed, assets, photo.photo)
     _captions(document, photo.caption, placed.captions, keep=bool(photo.credit))
     if photo.credit:
         _paragraph(document, "credit", _text(photo.credit))
@@ -563,16 +603,16 @@ def _add_photo_row(document: Document, row: PhotoRow, placed: PhotoRowBlock, ass
             margin = _child(margins, side)
             margin.set(qn("w:w"), str(width))
             margin.set(qn("w:type"), "dxa")
-        _picture(cell, set_photo, assets, first=cell.paragraphs[0])
+        _picture(cell, set_photo, assets, photo.photo, first=cell.paragraphs[0])
         _captions(cell, photo.caption, set_photo.captions, keep=after, lines=True)
     _captions(document, row.caption, placed.captions, keep=bool(row.credit))
     if row.credit:
         _paragraph(document, "credit", _text(row.credit))
 
 
-def _picture(container: Any, placed: PhotoBlock, assets: Path, first: Paragraph | None = None) -> None:
+def _picture(container: Any, placed: PhotoBlock, assets: Path, name: Path, first: Paragraph | None = None) -> None:
     """A photo's paragraph (in a document or a cell, or `first`, a cell's own): the picture at its size, its
-    frame of whole lines filled out below it."""
+    frame of whole lines filled out below it, the photo's file `name` its alt text."""
     data = asset(assets, unquote(placed.src.removeprefix("asset:")))
     paragraph = first or _paragraph(container, "photo")
     if first is not None:
@@ -585,6 +625,7 @@ def _picture(container: Any, placed: PhotoBlock, assets: Path, first: Paragraph 
                                               height=Length(round(Mm(placed.height_mm) * scale)))
     for side in ("distT", "distB", "distL", "distR"):  # no space around it: LibreOffice would add 3.2 mm a side
         picture._inline.set(side, "0")
+    picture._inline.docPr.set("descr", name.as_posix())
     # Its frame of whole lines filled out below it, so that what follows stays on the grid as in the PDF (which
     # centres the photo in the frame: Word and LibreOffice drop space before a paragraph at the top of a page).
     spare = math.floor((placed.frame_pt - Mm(placed.height_mm * scale).pt) * TWIPS_PER_PT)
@@ -598,7 +639,7 @@ def _captions(container: Any, caption: str | None, blocks: list[Block], *, keep:
     follows but the last unless `keep`; with `lines`, broken where the PDF breaks them (a narrow cell)."""
     paragraphs = compose.caption_paragraphs(caption)
     for i, (text, block) in enumerate(zip(paragraphs, blocks, strict=True)):
-        spans = _broken(block) if lines else _text(text)
+        spans = _broken(block, text) if lines else _text(text)
         properties = _paragraph(container, block.style, spans)._p.get_or_add_pPr()
         if block.align:
             _child(properties, "w:jc").set(qn("w:val"), ALIGN[block.align])
@@ -629,7 +670,8 @@ def _add_table(document: Document, block: Table, composed: TableBlock) -> None:
             _child(properties, "w:tblHeader")
         for c, text in enumerate(row):
             cell = cells[r][c]
-            paragraph = _fill(cell, style, _text(text))
+            lines = text.split("\n")  # a break the layout chose, as in a title: the import joins them again
+            paragraph = _fill(cell, style, _with_breaks(block.table[r][c], lines, [False] * len(lines)))
             _valign(cell, "center")
             if r in kept and r < len(block.table) - 1:
                 _child(paragraph._p.get_or_add_pPr(), "w:keepNext")
@@ -769,6 +811,78 @@ def _border(parent: XmlElement, side: str, width_pt: float, colour: str = "00000
     for attribute, value in (("w:val", "single"), ("w:sz", str(round(width_pt * EIGHTHS_PER_PT))),
                              ("w:space", "0"), ("w:color", colour)):
         border.set(qn(attribute), value)
+
+
+# What the DOCX carries for its import
+
+
+def _issue_values(issue: Issue) -> dict[str, Any]:
+    """The issue's values the page does not show: toc as written (unset, or the default said out loud), and the
+    colophon's groups as written where the page adds their final 。."""
+    values: dict[str, Any] = {} if issue.toc is None else {"toc": issue.toc}
+    bare = {label: text for label, text in issue.distribution.items() if not text.endswith("。")}
+    return {**values, "distribution": bare} if bare else values
+
+
+def _article_values(article: Article) -> dict[str, Any]:
+    """An article's values the page does not show: its 目录 entry when not its title, and its column as written
+    (the page prints it in 【】, and only over the first article of a run)."""
+    return {key: value for key in ("column", "toc_title") if (value := getattr(article, key)) is not None}
+
+
+@dataclass
+class _Marks:
+    """The values carried for the import, by element key (A1, P1, R1, T1 …), and the bookmarks that place them."""
+
+    values: dict[str, dict[str, Any]]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def mark(self, element: XmlElement, kind: str, values: dict[str, Any], *, always: bool = False) -> None:
+        """A bookmark MARK at the start of `element` (a paragraph, or a table's first), for its `values`."""
+        if not (values or always):
+            return
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        key = f"{kind}{self.counts[kind]}"
+        if values:
+            self.values[key] = values
+        paragraph = element if element.tag == qn("w:p") else next(element.iter(qn("w:p")))
+        start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+        number = str(sum(self.counts.values()))
+        start.set(qn("w:id"), number)
+        start.set(qn("w:name"), MARK.format(key))
+        end.set(qn("w:id"), number)
+        properties = paragraph.find(qn("w:pPr"))
+        index = 0 if properties is None else list(paragraph).index(properties) + 1
+        paragraph.insert(index, start)
+        paragraph.insert(index + 1, end)
+
+
+def _end(document: Document) -> int:
+    """Where the next block goes in the document's body: before its section properties."""
+    body = document.element.body
+    return len(body) - (1 if len(body) and body[-1].tag == qn("w:sectPr") else 0)
+
+
+def _carry(document: Document, values: dict[str, dict[str, Any]]) -> None:
+    """The custom document properties: CARRIED, and each element's values as JSON in pieces that Word keeps."""
+    properties = {CARRIED: CARRIED_FORMAT}
+    for key, value in values.items():
+        if value:
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+            for i in range(0, len(text), PROPERTY_MAX):
+                properties[f"{CARRIED} {key}" + (f".{i // PROPERTY_MAX + 1}" if i else "")] = text[i : i + PROPERTY_MAX]
+    root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
+    for pid, (name, text) in enumerate(properties.items(), 2):  # Word numbers them from 2
+        item = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid=CUSTOM_FMTID, pid=str(pid), name=name)
+        etree.SubElement(item, f"{{{VT_NS}}}lpwstr").text = text
+    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, document.part.package)
+    document.part.package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the format id of every user-defined property
 
 
 # Metadata and bytes
