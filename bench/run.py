@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
@@ -49,15 +50,20 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def measure(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
-    """Wall time (s) and peak memory (MiB, the whole process tree) of one run of a command."""
+def measure(command: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None,
+            output: list[bytes] | None = None) -> tuple[float, float]:
+    """Wall time (s) and peak memory (MiB, the whole process tree) of one run of a command (`env` added to
+    the environment; what it prints appended to `output` when given)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE if output is not None else subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
     stop, peak = threading.Event(), [0]
     sampler = threading.Thread(target=tree_peak_kib, args=(process.pid, stop, peak))
     sampler.start()
-    _, stderr = process.communicate()
+    stdout, stderr = process.communicate()
     elapsed = time.perf_counter() - start
+    if output is not None:
+        output.append(stdout)
     stop.set()
     sampler.join()
     if process.returncode != 0:
@@ -65,15 +71,41 @@ def measure(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
     return elapsed, peak[0] / 1024
 
 
-def cold_build(stem: str, formats: str) -> tuple[float, float]:
-    """A fresh process and a fresh output folder: no cache stands in for a real render."""
-    with tempfile.TemporaryDirectory() as out:
-        return measure([*BULLETIN, "build", str(ISSUES / f"{stem}.yaml"), "--out", out, "--format", formats])
+def cold_build(stem: str, formats: str, *, empty_cache: bool = False) -> tuple[float, float]:
+    """A fresh process and a fresh output folder: no cache stands in for a real render. With `empty_cache`,
+    the tool's cache folder (compiled templates, fontconfig's cache, the loader's library paths) empty too:
+    the first build on a new machine."""
+    with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as cache:
+        return measure([*BULLETIN, "build", str(ISSUES / f"{stem}.yaml"), "--out", out, "--format", formats],
+                       env={"XDG_CACHE_HOME": cache} if empty_cache else None)
 
 
 def peer(stem: str) -> tuple[float, float]:
+    """The yardstick's whole process, as ../shared/bench/typst-peer runs it."""
     with tempfile.TemporaryDirectory() as out:
         return measure([sys.executable, str(PEER / "peer.py"), f"{stem}.yaml", f"{out}/{stem}.pdf"], cwd=PEER)
+
+
+def peer_compile(stem: str) -> float:
+    """The yardstick's compile alone, timed inside its process (bench/typst_inside.py)."""
+    printed: list[bytes] = []
+    with tempfile.TemporaryDirectory() as out:
+        measure([sys.executable, str(ROOT / "bench" / "typst_inside.py"), str(PEER / f"{stem}.yaml"),
+                 f"{out}/{stem}.pdf"], cwd=PEER, output=printed)
+    return float(printed[0])
+
+
+class BusyCore:
+    """One core kept busy by a process of its own (a loop), for the measurements under load."""
+
+    def __enter__(self) -> BusyCore:
+        self.process = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        time.sleep(0.2)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.kill()
+        self.process.wait()
 
 
 def warm_rerender(runs: int) -> tuple[float, float]:
@@ -124,6 +156,29 @@ def bytes_per_page(stem: str) -> float:
             return pdf.stat().st_size / len(document.pages) / 1024
 
 
+def cold_rows(stem: str, runs: int) -> list[tuple[str, str, str]]:
+    """The cold builds of an issue beside the yardstick, in interleaved rounds (each ours in every format,
+    with an empty cache, then the yardstick's process and its compile alone): a shared machine's slow and fast
+    spells fall on both alike, and each ratio is the median of each round's own."""
+    rounds = [{formats: cold_build(stem, formats) for formats in ("pdf", "docx", "pdf,docx")}
+              | {"empty cache": cold_build(stem, "pdf,docx", empty_cache=True), "peer": peer(stem),
+                 "peer compile": (peer_compile(stem), 0.0)}
+              for _ in range(runs)]
+    rows = []
+    for key, name in (("pdf", f"cold build {stem} (pdf)"), ("docx", f"cold build {stem} (docx)"),
+                      ("pdf,docx", f"cold build {stem} (pdf,docx)"),
+                      ("empty cache", f"cold build {stem} (pdf,docx), empty cache"),
+                      ("peer", f"Typst yardstick {stem}: its process"),
+                      ("peer compile", f"Typst yardstick {stem}: its compile alone")):
+        wall = statistics.median(r[key][0] for r in rounds)
+        memory = statistics.median(r[key][1] for r in rounds)
+        rows.append((name, f"{wall:.2f} s", f"{memory:.0f} MiB" if memory else ""))
+    for key, name in (("peer", "its process"), ("peer compile", "its compile alone")):
+        ratio = statistics.median(r["pdf,docx"][0] / r[key][0] for r in rounds)
+        rows.append((f"  ratio ours (pdf,docx) / Typst {stem}, {name}", f"{ratio:.2f}×", ""))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="runs of each cold measurement (median)")
@@ -131,18 +186,11 @@ def main() -> None:
     args = parser.parse_args()
     print(f"bulletin benchmark — {os.cpu_count()} cores, medians of {args.runs} runs\n")
     rows = []
-    for stem in ("2018-06", "2018-10"):
-        # Interleaved rounds, each ours in every format then the yardstick: a shared machine's slow and fast
-        # spells fall on both alike, and the ratio is the median of each round's own.
-        rounds = [{formats: cold_build(stem, formats) for formats in ("pdf", "docx", "pdf,docx")} | {"peer": peer(stem)}
-                  for _ in range(args.runs)]
-        for key, name in (("pdf", f"cold build {stem} (pdf)"), ("docx", f"cold build {stem} (docx)"),
-                          ("pdf,docx", f"cold build {stem} (pdf,docx)"), ("peer", f"Typst yardstick {stem}")):
-            wall = statistics.median(r[key][0] for r in rounds)
-            memory = statistics.median(r[key][1] for r in rounds)
-            rows.append((name, f"{wall:.2f} s", f"{memory:.0f} MiB"))
-        ratio = statistics.median(r["pdf,docx"][0] / r["peer"][0] for r in rounds)
-        rows.append((f"  ratio ours (pdf,docx) / Typst {stem}", f"{ratio:.2f}×", ""))
+    for load in ("both cores free", "one core busy"):
+        rows.append((f"— {load} —", "", ""))
+        with BusyCore() if load == "one core busy" else contextlib.nullcontext():
+            for stem in ("2018-06", "2018-10"):
+                rows += cold_rows(stem, args.runs)
     page, pdf = warm_rerender(args.runs)
     rows.append(("warm re-render 2018-06: the preview's pages (PDF drawn)", f"{page:.3f} s", ""))
     rows.append(("warm re-render 2018-06: PDF", f"{pdf:.3f} s", ""))
