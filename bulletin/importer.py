@@ -1651,9 +1651,10 @@ def read_draft(path: Path) -> Read:
     kind = SUFFIXES.get(path.suffix.lower())
     name = display_path(path)
     if kind is None:
-        known = ", ".join(sorted(SUFFIXES))
-        raise BulletinError([Problem(name, 0, 0, "", f"cannot import a {path.suffix or 'suffix-less'} file: "
-                                                     f"drafts are {known}")])
+        known = _(", ").join(sorted(SUFFIXES))
+        kind_of = _("a {suffix} file").format(suffix=path.suffix) if path.suffix else _("a file without a suffix")
+        raise BulletinError([Problem(name, 0, 0, "", _("cannot import {kind}: drafts are {known}").format(
+            kind=kind_of, known=known))])
     try:
         if kind == "docx":
             check_regular(path, MAX_DRAFT_BYTES)
@@ -1663,17 +1664,19 @@ def read_draft(path: Path) -> Read:
     except Refused as refusal:
         raise BulletinError([Problem(name, 0, 0, "", str(refusal))]) from None
     except OSError as error:
-        raise BulletinError([Problem(name, 0, 0, "", f"cannot read the file: {error.strerror}")]) from None
+        raise BulletinError([Problem(name, 0, 0, "", _("cannot read the file: {reason}").format(
+            reason=error.strerror))]) from None
     except Exception as error:  # a damaged .docx: python-docx and mammoth raise many kinds
-        raise BulletinError([Problem(name, 0, 0, "", f"not a Word document (.docx) that can be read: {error}")]
-                            ) from None
+        raise BulletinError([Problem(name, 0, 0, "", _("not a Word document (.docx) that can be read: {reason}").format(
+            reason=error))]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
-            raise BulletinError([Problem(name, 0, 0, "", "the file is neither UTF-8 nor GB18030 text")]) from None
+            raise BulletinError([Problem(name, 0, 0, "", _(
+                "the file is neither UTF-8 nor GB18030 text"))]) from None
     if kind == "html":
         return Read(read_html(text))
     if kind != "markdown":

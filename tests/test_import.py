@@ -380,7 +380,7 @@ def test_refuses_to_overwrite(tmp_path: Path) -> None:
 def test_unknown_draft_format(tmp_path: Path) -> None:
     draft = tmp_path / "issue.pdf"
     draft.write_bytes(b"%PDF-1.7")
-    with pytest.raises(BulletinError, match=r"cannot import a \.pdf file"):
+    with pytest.raises(BulletinError, match=r"不能导入\.pdf 文件：稿件须为 "):
         read_draft(draft)
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"not a zip")
