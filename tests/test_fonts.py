@@ -7,7 +7,6 @@ import itertools
 import math
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,19 +16,17 @@ from fontTools.pens.basePen import BasePen
 from fontTools.pens.recordingPen import RecordingPen
 from fontTools.ttLib import TTCollection, TTFont
 
+from bulletin import fontinstall
 from bulletin.cli import main
 from bulletin.fonts import FAMILY_PREFIX, FONTS_DIR, Chain, renderer_fontconfig
 from bulletin.layout import FREE_FACES, ROLES
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import install_fonts  # noqa: E402  (the set-up script: what it made the faces from, and how)
-
 
 def test_installed_fonts_are_the_pinned_files() -> None:
-    pinned = dict(line.split()[::-1] for line in (FONTS_DIR / "SHA256SUMS").read_text().splitlines())
-    assert set(pinned) == {face.file for face in FREE_FACES.values()}
-    for name, digest in pinned.items():
-        assert hashlib.sha256((FONTS_DIR / name).read_bytes()).hexdigest() == digest, name
+    written = dict(line.split()[::-1] for line in (FONTS_DIR / "SHA256SUMS").read_text().splitlines())
+    assert written == {face.file: face.sha256 for face in FREE_FACES.values()}
+    for face in FREE_FACES.values():
+        assert hashlib.sha256((FONTS_DIR / face.file).read_bytes()).hexdigest() == face.sha256, face.file
 
 
 def test_the_pdf_renderer_sees_our_faces_and_no_other() -> None:
@@ -121,10 +118,10 @@ def _strays(points: list[Point], others: list[Point], reach: float) -> list[Poin
 
 
 def test_the_lightened_face_keeps_the_packages_outlines_within_its_tolerance() -> None:
-    """FandolFang is made TrueType and lighter at set-up (scripts/install_fonts.py): every character
+    """FandolFang is made TrueType and lighter at set-up (bulletin/fontinstall.py): every character
     keeps its advance, and a sample of outlines lies within the tolerance of the package's, both ways."""
-    (name, packaged_name), = install_fonts.LIGHTENED.items()
-    packaged_path = install_fonts.PACKAGED / packaged_name
+    (name, packaged_name), = fontinstall.LIGHTENED.items()
+    packaged_path = fontinstall.PACKAGED / packaged_name
     assert packaged_path.is_file(), f"{packaged_path} is missing: the set-up (./run test) keeps it"
     ours, packaged = TTFont(FONTS_DIR / name), TTFont(packaged_path)
     assert "glyf" in ours and "CFF " not in ours
@@ -132,7 +129,7 @@ def test_the_lightened_face_keeps_the_packages_outlines_within_its_tolerance() -
     assert ours_cmap.keys() == packaged_cmap.keys()
     glyphs, originals = ours.getGlyphSet(), packaged.getGlyphSet()
     assert all(glyphs[ours_cmap[code]].width == originals[packaged_cmap[code]].width for code in ours_cmap)
-    reach = install_fonts.TOLERANCE + 0.5  # within the tolerance, give or take the half unit between samples
+    reach = fontinstall.TOLERANCE + 0.5  # within the tolerance, give or take the half unit between samples
     strays = {}
     for code in sorted(ours_cmap)[::211]:  # fifty characters: the whole repertoire would take minutes
         drawn, original = _Samples(), _Samples()
