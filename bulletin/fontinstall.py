@@ -75,10 +75,12 @@ def derive() -> None:
     jobs += [(noto_face, target) for target in NOTO_SC if not current(target)]
     if not jobs:
         return
-    with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         made = [pool.submit(make, target) for make, target in jobs]
-        for target in (target for make, target in jobs if make is lightened_face):
-            made[0].result()
+        for (make, target), done in zip(jobs, made, strict=True):
+            if make is not lightened_face:
+                continue
+            done.result()
             count = len(TTFont(_unchecked(target), lazy=True).getGlyphOrder())
             chunk = math.ceil(count / CHECKS)
             checks = [pool.submit(lightening_faults_of, target, start, start + chunk)
@@ -381,9 +383,15 @@ def fandol() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp).chmod(0o777)  # apt downloads as the _apt user
         download = ["apt-get", "download", "texlive-lang-chinese"]
-        if subprocess.run(download, cwd=tmp, check=False, stdout=subprocess.DEVNULL).returncode != 0:
-            subprocess.run(["apt-get", "update", "-qq"], check=True)  # the package lists were never fetched
-            subprocess.run(download, cwd=tmp, check=True, stdout=subprocess.DEVNULL)
+
+        def fetched() -> bool:
+            return subprocess.run(download, cwd=tmp, check=False, stdout=subprocess.DEVNULL).returncode == 0
+
+        # Failing, the package lists were never fetched: as root, fetch them; else say so.
+        if not fetched() and (os.geteuid() != 0 or subprocess.run(["apt-get", "update", "-qq"], check=False).returncode
+                              or not fetched()):
+            raise RuntimeError(_("cannot download Debian's package texlive-lang-chinese (its Fandol fonts): "
+                                 "run `sudo apt-get update`, then `bulletin fonts` again"))
         (deb,) = Path(tmp).glob("texlive-lang-chinese_*.deb")
         subprocess.run(["dpkg-deb", "-x", str(deb), f"{tmp}/x"], check=True)
         PACKAGED.mkdir(parents=True, exist_ok=True)

@@ -41,8 +41,9 @@ class FontError(Exception):
     """A free font is missing: the set-up was not run."""
 
 
-def missing_fonts_message(missing: Iterable[str]) -> str:
+def missing_fonts_message() -> str:
     """What to do when free faces are missing: the packages to install and the command that makes them."""
+    missing = [face.file for face in FREE_FACES.values() if not (FONTS_DIR / face.file).is_file()]
     return _("the free fonts are not installed: {files} missing in {folder}. Install them with "
              "`sudo apt-get install {packages}` and then `bulletin fonts` (in a checkout, ./run build does both); "
              "or name the office's own installed fonts in publication.yaml under fonts:, for every role").format(
@@ -163,10 +164,10 @@ class Chain:
         self.installed = tuple(face for face in self.faces if face.path)
         # Free faces stand behind the office's: with one of them missing (the set-up not run), the chain is
         # the office's installed faces alone, or, with none of those, the missing fonts are the error.
-        if missing := [face for face in self.faces if face.free and not face.path]:
+        if any(face.free and not face.path for face in self.faces):
             office = [face for face in self.installed if not face.free]
             if not office:
-                raise FontError(missing_fonts_message(FREE_FACES[face.family].file for face in missing))
+                raise FontError(missing_fonts_message())
             self.installed = tuple(office)
         self._faces: dict[str, Face | None] = {}  # asked for every character of every line: kept
         self._advances: dict[str, float] = {}

@@ -163,3 +163,39 @@ def test_a_dash_pair_is_measured_as_the_one_glyph_noto_sets_it_in(tmp_path: Path
     chain = Chain("bold", ROLES["bold"])
     assert chain.composed("a——b", 1) == (2, pytest.approx(1.766)) and chain.composed("a——b", 0)[0] == 1
     fonts.metrics.cache_clear()
+
+
+def test_the_set_ups_glyph_check_finds_a_moved_point_and_a_lost_character() -> None:
+    """The set-up checks every glyph of the lightened face before putting it in place (fontinstall.derive):
+    it passes the face as made, and fails it for a point moved 4 units each way or a character dropped from the cmap."""
+    (name, packaged_name), = fontinstall.LIGHTENED.items()
+    ours, packaged = TTFont(FONTS_DIR / name), TTFont(fontinstall.PACKAGED / packaged_name)
+    glyph = ours.getBestCmap()[ord("仿")]
+    gid = ours.getGlyphID(glyph)
+    assert fontinstall.lightening_faults(ours, packaged, range(gid, gid + 1)) == []
+    outline = ours["glyf"][glyph]
+    corner = next(i for i, flag in enumerate(outline.flags) if flag & 1)  # an on-curve point
+    x, y = outline.coordinates[corner]
+    outline.coordinates[corner] = (x + 4, y + 4)
+    (fault,) = fontinstall.lightening_faults(ours, packaged, range(gid, gid + 1))
+    assert fault.startswith(f"{glyph}: an outline moved ")
+    del ours["cmap"].getcmap(3, 1).cmap[ord("仿")]
+    assert "cmap (3, 1) changed" in fontinstall.lightening_faults(ours, packaged, range(0, 1))
+
+
+def test_without_the_free_faces_a_chain_is_the_offices_installed_fonts_or_the_message(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bulletin.fonts as fonts
+
+    office = FONTS_DIR / FREE_FACES["Noto Serif CJK SC"].file  # standing in for an installed 仿宋_GB2312
+    monkeypatch.setattr(fonts, "FONTS_DIR", tmp_path)
+    monkeypatch.setattr(fonts, "_installed", lambda family: office if family == "仿宋_GB2312" else None)
+    fonts.find_face.cache_clear()
+    try:
+        chain = Chain("fangsong", ("仿宋_GB2312", *ROLES["fangsong"]))
+        assert [face.family for face in chain.installed] == ["仿宋_GB2312"]
+        assert chain.face_for("仿") is not None and chain.face_for("仿").path == office  # type: ignore[union-attr]
+        with pytest.raises(fonts.FontError, match="sudo apt-get install fonts-noto-cjk fonts-lxgw-wenkai"):
+            Chain("heiti", ("黑体", *ROLES["heiti"]))
+    finally:
+        fonts.find_face.cache_clear()
