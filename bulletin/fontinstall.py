@@ -82,8 +82,10 @@ def derive() -> None:
                 continue
             done.result()
             count = len(TTFont(_unchecked(target), lazy=True).getGlyphOrder())
+            print(_("fonts: checking every glyph of {file} ({count}; a few minutes, once)").format(
+                file=target, count=count), flush=True)
             chunk = math.ceil(count / CHECKS)
-            checks = [pool.submit(lightening_faults_of, target, start, start + chunk)
+            checks = [pool.submit(lightening_faults_of, target, start, min(start + chunk, count))
                       for start in range(0, count, chunk)]
             if faults := [fault for check in checks for fault in check.result()]:
                 raise RuntimeError(f"{target}: the conversion lost what it must keep: {'; '.join(faults[:10])}")
@@ -249,15 +251,17 @@ def _farthest(lines: list[tuple[Point, Point]], others: list[tuple[Point, Point]
     farther than REACH from every segment near it."""
     cell = 2 * REACH
     grid: dict[tuple[int, int], list[tuple[Point, Point]]] = {}
-    for a, b in others:  # each segment in the cells it passes through, walked in steps of REACH
-        steps = max(1, math.ceil(math.dist(a, b) / REACH))
-        for step in range(steps + 1):
-            x, y = a[0] + (b[0] - a[0]) * step / steps, a[1] + (b[1] - a[1]) * step / steps
-            listed = grid.setdefault((int(x // cell), int(y // cell)), [])
-            if not listed or listed[-1] is not (a, b):
-                listed.append((a, b))
 
     def near(point: Point) -> list[tuple[Point, Point]]:
+        if not grid:  # made when first needed: most pieces lie along the segment the last one did
+            for segment in others:  # each segment in the cells it passes through, walked in steps under a cell
+                (ax, ay), (bx, by) = segment
+                steps = max(1, math.ceil(math.dist(*segment) / (0.9 * cell)))
+                for step in range(steps + 1):
+                    x, y = ax + (bx - ax) * step / steps, ay + (by - ay) * step / steps
+                    listed = grid.setdefault((int(x // cell), int(y // cell)), [])
+                    if not listed or listed[-1] is not segment:
+                        listed.append(segment)
         cx, cy = int(point[0] // cell), int(point[1] // cell)
         return [segment for dx in (-1, 0, 1) for dy in (-1, 0, 1) for segment in grid.get((cx + dx, cy + dy), ())]
 
@@ -270,7 +274,7 @@ def _farthest(lines: list[tuple[Point, Point]], others: list[tuple[Point, Point]
     pending = [segment for segment in reversed(lines) if segment not in same]
     while pending:
         a, b = pending.pop()
-        following = others[max(0, last - 2) : last + 3]
+        following = others[max(0, last - 4) : last + 5]
         if found := next((segment for segment in following
                           if along(a, b, segment)), None):
             last = at[found]
@@ -434,18 +438,21 @@ def install() -> list[str]:
 def shared(source: Path, target: Path) -> None:
     """The faces of a checkout's fonts/ in the user's data folder too, for a bulletin installed with pip or
     pipx (which cannot know the checkout): hard links, so that they outlast the checkout at no cost in
-    space (copies across file systems); a face already there as pinned is left as it is."""
+    space (copies across file systems, made only where what is there is not as pinned)."""
     with contextlib.suppress(OSError):  # the user's data folder is a convenience, not a need of this checkout
         target.mkdir(parents=True, exist_ok=True)
         for name in pinned():
-            there = target / name
-            if there.exists() and (there.samefile(source / name) or current(name, target)):
+            there, link = target / name, target / f".{name}.link"
+            if there.exists() and there.samefile(source / name):
                 continue
-            there.unlink(missing_ok=True)
-            try:
-                os.link(source / name, there)
+            link.unlink(missing_ok=True)
+            try:  # a link costs nothing, where hashing what is there would cost every ./run a tenth of a second
+                os.link(source / name, link)
+                link.replace(there)
             except OSError:
-                shutil.copyfile(source / name, there)
+                if not current(name, target):
+                    shutil.copyfile(source / name, link)
+                    link.replace(there)
         for name in ("SHA256SUMS", "fonts.conf"):
             _write_if_changed(target / name, (source / name).read_text(encoding="utf-8"))
 
