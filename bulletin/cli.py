@@ -1,5 +1,5 @@
 """The command line: bulletin init | new | build | check | serve | publish | verify | index | search | import |
-audit."""
+audit | fonts."""
 
 from __future__ import annotations
 
@@ -99,6 +99,9 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
     "search": [("bulletin search 消薄", ""), ("bulletin search 民营经济 --limit 10", "")],
     "import": [("bulletin import 来稿.docx -o issues/2018/2018-11.yaml", N_("or .md, .txt"))],
     "audit": [("bulletin audit build/2018-10.pdf 外单位简报.pdf", "")],
+    "fonts": [("sudo apt-get install fonts-noto-cjk fonts-lxgw-wenkai", N_("the packages they are made from")),
+              ("bulletin fonts",
+               N_("into ~/.local/share/bulletin/fonts, or a checkout's fonts/ (BULLETIN_FONTS: another folder)"))],
 }
 EXAMPLE_WIDTH = 48  # the column the examples' notes start at
 OUTCOMES = {"published": N_("published"), "superseded": N_("superseded")}  # what publish did, as it is told
@@ -211,6 +214,8 @@ def _parser() -> argparse.ArgumentParser:
                                   "pitch, characters a line, justification, line-breaking rules, masthead, page "
                                   "numbers, colophon"), _audit)
     auditing.add_argument("pdfs", nargs="+", type=Path, metavar="FILE.pdf", help=_("the PDF files to audit"))
+    command("fonts", _("make the free fonts from Debian's packages into the folder bulletin reads them from "
+                       "(once; ./run does it in a checkout)"), _fonts)
     verify = command("verify", _("hash the archive again against its manifest"), _verify)
     verify.add_argument("--archive", type=Path, default=None,
                         help=_("the archive folder (default: the publication's)"))
@@ -572,6 +577,18 @@ def _audit(args: argparse.Namespace) -> int:
         print(format_report(str(path), report))
         status = max(status, 0 if report.passed else 1)
     return status
+
+
+def _fonts(args: argparse.Namespace) -> int:
+    from bulletin import fontinstall
+
+    stale = fontinstall.install()
+    print(_("fonts: {count} faces in {folder}").format(count=len(fontinstall.pinned()) - len(stale),
+                                                       folder=fontinstall.FONTS))
+    if stale:
+        print(_("not as pinned: {files} (have Debian's packages changed?)").format(files=", ".join(stale)),
+              file=sys.stderr)
+    return 1 if stale else 0
 
 
 def _verify(args: argparse.Namespace) -> int:

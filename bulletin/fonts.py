@@ -21,7 +21,15 @@ from bulletin.i18n import _
 from bulletin.layout import FREE_FACES, OFFICE_FACES, ROLE_NAMES, ROLES
 from bulletin.output import write_atomic
 
-FONTS_DIR = Path(os.environ.get("BULLETIN_FONTS", Path(__file__).resolve().parent.parent / "fonts"))
+# Where the free faces are: BULLETIN_FONTS if set; else fonts/ of the checkout the package is run from (an
+# editable install, ./run's); else the user's data folder, where `bulletin fonts` installs them for an
+# installed bulletin (pip or pipx) and where ./run links the checkout's too.
+CHECKOUT_FONTS = Path(__file__).resolve().parent.parent / "fonts"
+USER_FONTS = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "bulletin" / "fonts"
+FONTS_DIR = Path(os.environ.get("BULLETIN_FONTS")
+                 or (CHECKOUT_FONTS if (CHECKOUT_FONTS / "fonts.conf").is_file() else USER_FONTS))
+# The Debian packages the free faces are made from (texlive-lang-chinese is only downloaded, not installed).
+DEBIAN_PACKAGES = ("fonts-noto-cjk", "fonts-lxgw-wenkai")
 # What saves time: font metrics, compiled templates, the renderer's fontconfig file.
 CACHE_HOME = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "bulletin"
 CACHE_DIR = CACHE_HOME / "font-metrics"
@@ -31,6 +39,15 @@ IGNORED = frozenset("\n\r\t\u200b\u00ad")  # never drawn as glyphs
 
 class FontError(Exception):
     """A free font is missing: the set-up was not run."""
+
+
+def missing_fonts_message() -> str:
+    """What to do when free faces are missing: the packages to install and the command that makes them."""
+    missing = [face.file for face in FREE_FACES.values() if not (FONTS_DIR / face.file).is_file()]
+    return _("the free fonts are not installed: {files} missing in {folder}. Install them with "
+             "`sudo apt-get install {packages}` and then `bulletin fonts` (in a checkout, ./run build does both); "
+             "or name the office's own installed fonts in publication.yaml under fonts:, for every role").format(
+                 files=", ".join(missing), folder=FONTS_DIR, packages=" ".join(DEBIAN_PACKAGES))
 
 
 @dataclass(frozen=True)
@@ -122,10 +139,7 @@ def find_face(family: str) -> Face:
     """A free face from fonts/, or an office face installed on this machine (via fontconfig)."""
     if family in FREE_FACES:
         path = FONTS_DIR / FREE_FACES[family].file
-        if not path.is_file():
-            raise FontError(_("font file {path} is missing: run the set-up (./run build) to install the free "
-                              "fonts").format(path=path))
-        return Face(family, path, free=True)
+        return Face(family, path if path.is_file() else None, free=True)
     return Face(family, _installed(family), free=False)
 
 
@@ -148,6 +162,13 @@ class Chain:
         self.role = role
         self.faces = tuple(find_face(family) for family in dict.fromkeys(families))
         self.installed = tuple(face for face in self.faces if face.path)
+        # Free faces stand behind the office's: with one of them missing (the set-up not run), the chain is
+        # the office's installed faces alone, or, with none of those, the missing fonts are the error.
+        if any(face.free and not face.path for face in self.faces):
+            office = [face for face in self.installed if not face.free]
+            if not office:
+                raise FontError(missing_fonts_message())
+            self.installed = tuple(office)
         self._faces: dict[str, Face | None] = {}  # asked for every character of every line: kept
         self._advances: dict[str, float] = {}
 

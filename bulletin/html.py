@@ -16,7 +16,16 @@ from bulletin.fonts import CACHE_HOME, FAMILY_PREFIX, Chain
 from bulletin.model import Issue, Role
 from bulletin.typeset import Typesetter, set_issue
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+def _templates_dir() -> Path:
+    """The templates: in the package when it is installed (the wheel maps templates/ to bulletin/templates/,
+    pyproject.toml), else templates/ of the checkout the package is run from (an editable install)."""
+    package = Path(__file__).resolve().parent
+    installed = package / "templates"
+    return installed if (installed / "issue.html.j2").is_file() else package.parent / "templates"
+
+
+TEMPLATES_DIR = _templates_dir()
 ISSUE_TEMPLATES = ("issue.html.j2", "issue.css.j2")  # what an issue's PDF is made with
 RED = "device-cmyk({} {} {} {})".format(*layout.RED_CMYK)
 

@@ -108,26 +108,36 @@ def indent_pt(element: Element) -> float:
 
 @dataclass(frozen=True)
 class FreeFace:
-    """A free font that the set-up installs into fonts/."""
+    """A free font that the set-up (`bulletin fonts`, run by ./run) makes from Debian's packages."""
 
     family: str
     """The family name the renderers use for it."""
     file: str
-    """Its file name in fonts/."""
+    """Its file name in the fonts folder."""
+    sha256: str
+    """The digest the set-up must produce: every machine renders with the same bytes."""
 
 
 # The free faces, by the name the roles below use. fonts/README.md records where each comes from and its licence.
 FREE_FACES: dict[str, FreeFace] = {
     face.family: face
     for face in (
-        FreeFace("FandolFang", "FandolFang-Regular.ttf"),
-        FreeFace("FandolKai", "FandolKai-Regular.otf"),
-        FreeFace("FandolHei", "FandolHei-Regular.otf"),
-        FreeFace("FandolSong", "FandolSong-Regular.otf"),
-        FreeFace("Noto Serif CJK SC", "NotoSerifCJKsc-Regular.otf"),
-        FreeFace("Noto Serif CJK SC Bold", "NotoSerifCJKsc-Bold.otf"),
-        FreeFace("Noto Sans CJK SC", "NotoSansCJKsc-Regular.otf"),
-        FreeFace("LXGW WenKai", "LXGWWenKai-Regular.ttf"),
+        FreeFace("FandolFang", "FandolFang-Regular.ttf",
+                 "5cb16af702855d51ba7195a7fabafd791ad152faaa0da7b85a2c0f1c991332d0"),
+        FreeFace("FandolKai", "FandolKai-Regular.otf",
+                 "ea7e7fb4f9b3ac694a68d43946e04d21deed6e8c29a7c2d3081e1a4138f2f827"),
+        FreeFace("FandolHei", "FandolHei-Regular.otf",
+                 "4afa97aa8751e0118617df88272b58d43691b5cffb7ea024c4580496e9f34d28"),
+        FreeFace("FandolSong", "FandolSong-Regular.otf",
+                 "a3820003227d4abe31fe28b493200d94a849ccfd078b50a019264f70353020b0"),
+        FreeFace("Noto Serif CJK SC", "NotoSerifCJKsc-Regular.otf",
+                 "9db9cfb2875b67a625636f1890e3b1519be1fffec583daf4d6a73ca8dea33a97"),
+        FreeFace("Noto Serif CJK SC Bold", "NotoSerifCJKsc-Bold.otf",
+                 "d54ff4e6bed9753b4e9efdbf253b786da4d0e0579787a5a5648bacddb3347b76"),
+        FreeFace("Noto Sans CJK SC", "NotoSansCJKsc-Regular.otf",
+                 "7a0ef67c0373168f3e9203714e8ffb25dc5f67bf8af9a580a787d95ea58769d6"),
+        FreeFace("LXGW WenKai", "LXGWWenKai-Regular.ttf",
+                 "bbf534b0ca093928f94d1782855e65a19a32cde82b075d495d072025521953c8"),
     )
 }
 

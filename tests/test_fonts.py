@@ -7,7 +7,6 @@ import itertools
 import math
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,19 +16,17 @@ from fontTools.pens.basePen import BasePen
 from fontTools.pens.recordingPen import RecordingPen
 from fontTools.ttLib import TTCollection, TTFont
 
+from bulletin import fontinstall
 from bulletin.cli import main
 from bulletin.fonts import FAMILY_PREFIX, FONTS_DIR, Chain, renderer_fontconfig
 from bulletin.layout import FREE_FACES, ROLES
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import install_fonts  # noqa: E402  (the set-up script: what it made the faces from, and how)
-
 
 def test_installed_fonts_are_the_pinned_files() -> None:
-    pinned = dict(line.split()[::-1] for line in (FONTS_DIR / "SHA256SUMS").read_text().splitlines())
-    assert set(pinned) == {face.file for face in FREE_FACES.values()}
-    for name, digest in pinned.items():
-        assert hashlib.sha256((FONTS_DIR / name).read_bytes()).hexdigest() == digest, name
+    written = dict(line.split()[::-1] for line in (FONTS_DIR / "SHA256SUMS").read_text().splitlines())
+    assert written == {face.file: face.sha256 for face in FREE_FACES.values()}
+    for face in FREE_FACES.values():
+        assert hashlib.sha256((FONTS_DIR / face.file).read_bytes()).hexdigest() == face.sha256, face.file
 
 
 def test_the_pdf_renderer_sees_our_faces_and_no_other() -> None:
@@ -121,10 +118,10 @@ def _strays(points: list[Point], others: list[Point], reach: float) -> list[Poin
 
 
 def test_the_lightened_face_keeps_the_packages_outlines_within_its_tolerance() -> None:
-    """FandolFang is made TrueType and lighter at set-up (scripts/install_fonts.py): every character
+    """FandolFang is made TrueType and lighter at set-up (bulletin/fontinstall.py): every character
     keeps its advance, and a sample of outlines lies within the tolerance of the package's, both ways."""
-    (name, packaged_name), = install_fonts.LIGHTENED.items()
-    packaged_path = install_fonts.PACKAGED / packaged_name
+    (name, packaged_name), = fontinstall.LIGHTENED.items()
+    packaged_path = fontinstall.PACKAGED / packaged_name
     assert packaged_path.is_file(), f"{packaged_path} is missing: the set-up (./run test) keeps it"
     ours, packaged = TTFont(FONTS_DIR / name), TTFont(packaged_path)
     assert "glyf" in ours and "CFF " not in ours
@@ -132,7 +129,7 @@ def test_the_lightened_face_keeps_the_packages_outlines_within_its_tolerance() -
     assert ours_cmap.keys() == packaged_cmap.keys()
     glyphs, originals = ours.getGlyphSet(), packaged.getGlyphSet()
     assert all(glyphs[ours_cmap[code]].width == originals[packaged_cmap[code]].width for code in ours_cmap)
-    reach = install_fonts.TOLERANCE + 0.5  # within the tolerance, give or take the half unit between samples
+    reach = fontinstall.TOLERANCE + 0.5  # within the tolerance, give or take the half unit between samples
     strays = {}
     for code in sorted(ours_cmap)[::211]:  # fifty characters: the whole repertoire would take minutes
         drawn, original = _Samples(), _Samples()
@@ -167,3 +164,39 @@ def test_a_dash_pair_is_measured_as_the_one_glyph_noto_sets_it_in(tmp_path: Path
     glyphs, width = chain.composed("a——b", 1)
     assert glyphs == 2 and width == pytest.approx(1.766) and chain.composed("a——b", 0)[0] == 1
     fonts.metrics.cache_clear()
+
+
+def test_the_set_ups_glyph_check_finds_a_moved_point_and_a_lost_character() -> None:
+    """The set-up checks every glyph of the lightened face before putting it in place (fontinstall.derive):
+    it passes the face as made, and fails it for a point moved 4 units each way or a character dropped from the cmap."""
+    (name, packaged_name), = fontinstall.LIGHTENED.items()
+    ours, packaged = TTFont(FONTS_DIR / name), TTFont(fontinstall.PACKAGED / packaged_name)
+    glyph = ours.getBestCmap()[ord("仿")]
+    gid = ours.getGlyphID(glyph)
+    assert fontinstall.lightening_faults(ours, packaged, range(gid, gid + 1)) == []
+    outline = ours["glyf"][glyph]
+    corner = next(i for i, flag in enumerate(outline.flags) if flag & 1)  # an on-curve point
+    x, y = outline.coordinates[corner]
+    outline.coordinates[corner] = (x + 4, y + 4)
+    (fault,) = fontinstall.lightening_faults(ours, packaged, range(gid, gid + 1))
+    assert fault.startswith(f"{glyph}: an outline moved ")
+    del ours["cmap"].getcmap(3, 1).cmap[ord("仿")]
+    assert "cmap (3, 1) changed" in fontinstall.lightening_faults(ours, packaged, range(0, 1))
+
+
+def test_without_the_free_faces_a_chain_is_the_offices_installed_fonts_or_the_message(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bulletin.fonts as fonts
+
+    office = FONTS_DIR / FREE_FACES["Noto Serif CJK SC"].file  # standing in for an installed 仿宋_GB2312
+    monkeypatch.setattr(fonts, "FONTS_DIR", tmp_path)
+    monkeypatch.setattr(fonts, "_installed", lambda family: office if family == "仿宋_GB2312" else None)
+    fonts.find_face.cache_clear()
+    try:
+        chain = Chain("fangsong", ("仿宋_GB2312", *ROLES["fangsong"]))
+        assert [face.family for face in chain.installed] == ["仿宋_GB2312"]
+        assert chain.face_for("仿") is not None and chain.face_for("仿").path == office  # type: ignore[union-attr]
+        with pytest.raises(fonts.FontError, match="sudo apt-get install fonts-noto-cjk fonts-lxgw-wenkai"):
+            Chain("heiti", ("黑体", *ROLES["heiti"]))
+    finally:
+        fonts.find_face.cache_clear()
