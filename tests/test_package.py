@@ -19,9 +19,10 @@ from bulletin.layout import FREE_FACES
 BIN = Path(sys.executable).parent  # the editable install's venv
 
 
-def _run(command: list[str | Path], **options: object) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([str(part) for part in command], capture_output=True, text=True, check=False,
-                          **options)  # type: ignore[call-overload]
+def _run(command: list[str | Path], *, cwd: Path | None = None, env: dict[str, str] | None = None,
+         timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([str(part) for part in command], capture_output=True, text=True, check=False, cwd=cwd,
+                          env=env, timeout=timeout)
     assert done.returncode == 0, f"{' '.join(map(str, command))} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     return done
 

@@ -9,7 +9,7 @@ from conftest import ROOT
 
 
 def test_ruff() -> None:
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "bulletin", "tests", "scripts"], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "bulletin", "tests", "scripts", "bench"], cwd=ROOT,
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
