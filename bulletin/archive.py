@@ -168,8 +168,9 @@ def new_issue_text(next_: NextIssue, date: dt.date) -> str:
     supplement = next_.kind == "增刊"
     serial = f"serial: {next_.serial}\n" if next_.serial else "" if supplement else "# serial: 总第N期\n"
     return (
-        f"# {next_.year}年{'增刊' if supplement else ''}第{next_.number}期：这里没写的，取自 {PUBLICATION_FILE}"
-        f"（what is not here comes from {PUBLICATION_FILE}）\n"
+        "# " + _("{line}: what is not written here comes from {publication}").format(
+            line=(_("{year} supplement no. {number}") if supplement else _("{year} no. {number}")).format(
+                year=next_.year, number=next_.number), publication=PUBLICATION_FILE) + "\n"
         f"kind: {next_.kind}                 # 专刊 | 增刊 | 正刊\n"
         f"year: {next_.year}\n"
         f"number: {next_.number}\n"

@@ -42,6 +42,7 @@ def test_new_numbers_the_next_issue_of_the_year(archive: Path, monkeypatch: pyte
     assert capsys.readouterr().out == "issues/2018/2018-04.yaml\n"
     text = (archive / "issues" / "2018" / "2018-04.yaml").read_text(encoding="utf-8")
     assert "year: 2018\nnumber: 4\nserial: 113\ndate: 2018-11-02\n" in text  # 12 issues from 总第101期
+    assert text.startswith("# 2018年第4期：这里没写的，取自 publication.yaml\n")  # in the publication's language
     assert main(["check", "issues/2018/2018-04.yaml"]) == 0
     assert main(["new", "--date", "2019-01-03"]) == 0  # numbering restarts each year, 总第N期 does not
     assert capsys.readouterr().out.endswith("issues/2019/2019-01.yaml\n")
