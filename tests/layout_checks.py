@@ -595,6 +595,20 @@ def _first_rows(piece: Piece, m: Measured) -> bool:
                for p in m.pieces) is False
 
 
+def _rows_kept_first(piece: Piece, m: Measured) -> int:
+    """How many rows of a table must stand under its header on the page it starts: two (the least the check
+    asks of a page's first rows), and so many more that the rest is not one row alone where bulletin.typeset
+    ties the last two (keep_last: a table of three rows never breaks)."""
+    article, block = int(piece.unit[1]), int(piece.unit[3])  # type: ignore[call-overload]
+    table = m.loaded.issue.articles[article].body[block]
+    assert isinstance(table, Table)
+    tied = Typesetter(m.loaded.issue, m.loaded.path.parent).table(table)
+    count, first = len(tied.rows), 2
+    while first < count and count - first < (2 if tied.keep_last else 1):
+        first += 1
+    return min(first, count)
+
+
 def _kept_height(piece: Piece, placed: list[Piece], m: Measured) -> float:
     """The height, on the page it starts, of what must go with the first line of `piece`: a title with the
     first line after it, a photo with its caption and credit, a table's header with two rows, the colophon
@@ -614,7 +628,7 @@ def _kept_height(piece: Piece, placed: list[Piece], m: Measured) -> float:
     if _in_table(last):  # rows never split and go at least two to a page, under the header
         cells = [p for p in placed if p.unit[:4] == last.unit[:4] and _in_table(p) and p.first_page == last.first_page]
         header = [p for p in cells if p.style == "table-head"]
-        rows = sorted({int(p.unit[5]) for p in cells if p not in header})[:2]  # type: ignore[call-overload]
+        rows = sorted({int(p.unit[5]) for p in cells if p not in header})[:_rows_kept_first(last, m)]  # type: ignore[call-overload]
         glyphs = [g for p in cells if p in header or p.unit[5] in rows for g in p.printed]
         size = L.ELEMENTS["table"].size
         frame = L.TABLE_PADDING_PT[0] + (L.TABLE_LINE_HEIGHT - 1) * size / 2 + L.TABLE_RULE_PT  # around a cell's text
