@@ -325,8 +325,10 @@ class Issue(Publication):
 
     @property
     def shows_toc(self) -> bool:
-        """Whether the 目录 is printed."""
-        return self.toc if self.toc is not None else len(self.articles) > 1
+        """Whether the 目录 is printed: as `toc` says, else when there are several articles; never without a
+        line to list (an issue whose articles are all untitled and outside any column has none)."""
+        wanted = self.toc if self.toc is not None else len(self.articles) > 1
+        return wanted and any(article.toc_entry or article.column for article in self.articles)
 
     def font_chain(self, role: Role) -> tuple[str, ...]:
         """The fonts of a role, the office's own first."""

@@ -245,3 +245,26 @@ def test_the_literal_finder_finds_what_it_should() -> None:
     code = 'def f():\n    """7 mm under."""\n    x = {"a": "12pt"}\n    y = Mm(15)\n    z = Mm(L.A)  # 7 mm\n'
     assert unit_literals_in_python(code) == ["3: 12pt", "4: Mm(15)"]
     assert unit_literals_in_template("a { b: 1.5em; }\n{# 7 mm #}/* 3 pt */ c: {{ L.X }}pt") == ["1: 1.5em"]
+
+
+def test_a_toc_with_no_line_to_list_is_printed_by_neither_output(tmp_path: Path) -> None:
+    """toc: true over an issue whose articles are all untitled and outside any column: no 目录 in the PDF's
+    HTML nor in the DOCX (the DOCX once printed its heading over nothing)."""
+    import docx
+
+    from bulletin import layout
+    from bulletin.html import render_html
+    from bulletin.loader import load
+    from bulletin.typeset import Typesetter
+    from bulletin.word import render_docx
+
+    case = ROOT / "tests" / "data" / "regressions" / "untitled-only-with-toc"
+    loaded = load(case / "issue.yaml")
+    assert loaded.issue.toc is True and not loaded.issue.shows_toc and compose.toc_entries(loaded.issue) == []
+    assert 'class="toc"' not in render_html(loaded.issue, Typesetter(loaded.issue, case))
+    (tmp_path / "issue.docx").write_bytes(render_docx(loaded.issue, case))
+    heading = layout.ELEMENTS["toc-heading"].style
+    assert not [p for p in docx.Document(str(tmp_path / "issue.docx")).paragraphs if style(p).name == heading]
+    titled = loaded.issue.model_copy(update={"articles": [loaded.issue.articles[0].model_copy(
+        update={"title": "标题"})]})
+    assert titled.shows_toc and [entry.text for entry in compose.toc_entries(titled)] == ["标题"]
