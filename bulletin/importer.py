@@ -132,6 +132,7 @@ SUBTITLE_DASH = re.compile(r"^(?:——|—|--|－－)\s*\S")
 TITLE_GOES_ON = re.compile(r"(?:通报|报告|通知|意见|决定|讲话|方案|办法|纪要)$")
 TITLE_OPENS = re.compile(r"^关于")
 # Rule: a contributor's line closing a text, （海宁市工商联 供稿）, is the article's source, not its text.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # a 发布时间 of a date alone, written as a YAML date
 CONTRIBUTED = re.compile(r"^[（(]\s{0,3}([^（）()]{2,20}?)\s{0,3}供稿\s{0,3}[）)]$")
 
 
@@ -1821,6 +1822,8 @@ def _article_map(article: Article, photos: dict[str, str]) -> CommentedMap:
         value = getattr(article, key)
         if value:
             item[key] = _plain(value)
+    if isinstance(item.get("published"), str) and ISO_DATE.fullmatch(item["published"]):
+        item["published"] = dt.date.fromisoformat(item["published"])  # as an editor writes it: printed 2018年6月5日
     return item
 
 

@@ -468,3 +468,14 @@ def test_what_the_importer_guessed_is_listed_at_the_top(tmp_path: Path) -> None:
     styled = tmp_path / "styled.docx"
     make_docx(styled)
     assert "猜测" not in import_draft(styled, target=tmp_path / "2018-11.yaml")
+
+
+def test_a_reprints_date_comes_in_as_an_editor_writes_it(tmp_path: Path) -> None:
+    """发布时间 of a date alone: an unquoted YAML date (printed 2023年9月17日), not the text "2023-09-17"."""
+    draft = tmp_path / "draft.txt"
+    draft.write_text("市工商联召开民营经济座谈会\n\n来源：嘉兴日报　发布时间：2023-09-17\n\n"
+                     "9月15日，市工商联召开民营经济座谈会，听取企业意见建议，研究部署下一步服务举措。\n",
+                     encoding="utf-8")
+    text, loaded = import_into(project(tmp_path), draft, "2023-10")
+    assert "    published: 2023-09-17\n" in text
+    assert loaded.issue.articles[0].published == "2023年9月17日"
