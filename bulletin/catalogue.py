@@ -221,13 +221,14 @@ def compile_year(entries: list[Entry], year: int) -> bytes:
             rendered[index, first] = render_document(htmls[index], group[index].path.parent, _numbered_from(first))
         return rendered[index, first]
 
-    def laid_out(contents_pages: int) -> list[Any]:
-        """The issues numbered on after contents of that many pages: each rendered once for its first page."""
-        documents, end = [], contents_pages
+    def laid_out(contents_pages: int) -> tuple[list[int], list[Any]]:
+        """The issues numbered on after contents of that many pages, with their first pages: each rendered
+        once for its first page, which the length of those before it decides."""
+        lengths: list[int] = []
         for index in range(len(group)):
-            documents.append(document(index, _next_start(end)))
-            end = _next_start(end) + len(documents[-1].pages) - 1
-        return documents
+            lengths.append(len(document(index, _starts(contents_pages, [*lengths, 0])[-1]).pages))
+        starts = _starts(contents_pages, lengths)
+        return starts, [document(index, start) for index, start in enumerate(starts)]
 
     first = issues[0]
     title = f"{first.name} {year}年汇编"
@@ -249,8 +250,7 @@ def compile_year(entries: list[Entry], year: int) -> bytes:
 
     guess = 1  # the contents' pages: a year's fit on one, as a rule
     for _attempt in range(MAX_CONTENTS_RENDERS):
-        documents = laid_out(guess)
-        starts = _starts(guess, [len(issue_document.pages) for issue_document in documents])
+        starts, documents = laid_out(guess)
         html = contents_html(starts, documents)
         contents = render_document(html, group[0].path.parent)
         if len(contents.pages) == guess:

@@ -464,7 +464,7 @@ def read_docx(path: Path) -> Read:
 
     def picture(image: Any) -> dict[str, str]:
         with image.open() as stream:
-            taken = _picture(stream.read(MAX_PHOTO_BYTES + 1))
+            taken = take_picture(stream.read(MAX_PHOTO_BYTES + 1))
         if taken is None:  # a drawing Word stores as EMF or WMF, or something else no photo
             return {"alt": f"{LOST_PHOTO}{image.content_type}"}
         key = f"image-{len(pictures) + 1}"
@@ -481,7 +481,7 @@ def read_docx(path: Path) -> Read:
 LOST_PHOTO = "\x00lost-photo:"  # what stands for a photo that could not be taken out of the draft
 
 
-def _picture(data: bytes) -> Picture | None:
+def take_picture(data: bytes) -> Picture | None:
     """A photo's bytes as the build takes them (PNG, JPEG and the other formats it reads, within its bounds),
     or None."""
     from PIL import Image
@@ -1697,7 +1697,7 @@ def _beside(paragraphs: list[Para], folder: Path) -> Read:
             taken = None
             if not URL.match(name):
                 try:
-                    taken = _picture(read_regular(folder / name, MAX_PHOTO_BYTES, within=folder))
+                    taken = take_picture(read_regular(folder / name, MAX_PHOTO_BYTES, within=folder))
                 except (Refused, OSError):
                     taken = None
             if taken is None:
@@ -1765,6 +1765,11 @@ def issue_yaml(draft: Draft, publication: Publication | None, target: Path | Non
         lines += [f"  {title[:40]}: {guess[:200]}" for title, guess in guesses]
     if lines:
         root.yaml_set_start_comment("\n".join(lines))
+    return yaml_text(root)
+
+
+def yaml_text(root: CommentedMap) -> str:
+    """An issue as the importers write it: block style, two-space indents, long lines kept whole."""
     yaml = YAML()
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)

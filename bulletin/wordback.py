@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
@@ -22,7 +21,7 @@ from bulletin import compose
 from bulletin import layout as L
 from bulletin.errors import BulletinError, Problem
 from bulletin.i18n import _
-from bulletin.importer import PHOTO_FOLDER, PUBLICATION_KEYS, Imported, _picture
+from bulletin.importer import PHOTO_FOLDER, PUBLICATION_KEYS, Imported, take_picture, yaml_text
 from bulletin.inputs import MAX_DRAFT_BYTES, MAX_PHOTO_BYTES, Refused, check_package, check_regular, read_regular
 from bulletin.loader import display_path, find_publication, load_publication
 from bulletin.markup import join_lines, run_in_end
@@ -628,7 +627,7 @@ def _photos(pictures: list[tuple[dict[str, Any], str, bytes]], folder: Path, ste
         if named := next((name for name, taken in new.items() if taken == data), None):
             block["photo"] = named  # one picture twice (Word stores it once): one file
             continue
-        picture = _picture(data)
+        picture = take_picture(data)
         suffix = picture.suffix if picture is not None else ".png"
         name = f"{PHOTO_FOLDER}/{stem}-{n}{suffix}"
         block["photo"] = name
@@ -683,13 +682,7 @@ def _yaml(read: Issue, values: dict[str, dict[str, Any]], publication: Publicati
         if item := _article(article, values.get(article.key or "", {})):
             articles.append(item)
     root["articles"] = articles
-    yaml = YAML()
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.allow_unicode = True
-    stream = io.StringIO()
-    yaml.dump(root, stream)
-    return stream.getvalue()
+    return yaml_text(root)
 
 
 def _same(found: Any, standing: Any) -> bool:
